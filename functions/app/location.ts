@@ -1,0 +1,8 @@
+import { config } from '../../lib/config';
+import { locationOf } from '../../lib/discovery';
+import { json, publicBaseUrl, requireApp, route } from '../../lib/http';
+
+export const handler = route(async (req) => {
+  requireApp(req);
+  return json(200, locationOf(publicBaseUrl(req), config().region));
+});

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+
+/** Validated, frozen settings. The only module that reads `process.env`. */
+export interface Config {
+  readonly appId: string;
+  /** Internal 24-hex id of the app (App Services' "domain id"), derived from appId unless set. */
+  readonly domainId: string;
+  /** 24-hex id of the project (App Services' "group id"), derived from appId unless set. */
+  readonly groupId: string;
+  readonly tableName: string;
+  readonly region: string;
+  readonly dynamoEndpoint: string | undefined;
+  /** `iss` of every token; the public base URL that serves /.well-known/*. */
+  readonly issuer: string;
+  /** Base URL announced by the location route; derived from the request when unset. */
+  readonly publicUrl: string | undefined;
+  /** JSON key set (see lib/tokens/keys.ts). */
+  readonly signingKeys: string;
+  readonly accessTokenSeconds: number;
+  readonly refreshTokenSeconds: number;
+  readonly passwordMinLength: number;
+  readonly passwordMaxLength: number;
+  /** How long the authorizer may trust a session check before asking DynamoDB again. */
+  readonly sessionCheckCacheMs: number;
+  /** `*` echoes any Origin; otherwise the exact origins allowed for browsers. */
+  readonly allowedOrigins: readonly string[];
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {}
+
+function required(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`configuration: ${name} must be set`);
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`configuration: ${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function hexId(seed: string): string {
+  return createHash('sha256').update(seed).digest('hex').slice(0, 24);
+}
+
+function url(name: string, value: string): string {
+  if (!/^https?:\/\/[^\s]+$/.test(value)) throw new ConfigError(`configuration: ${name} must be an http(s) URL`);
+  return value.replace(/\/+$/, '');
+}
+
+function optionalHexId(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  if (!value) return fallback;
+  if (!/^[0-9a-f]{24}$/.test(value)) throw new ConfigError(`configuration: ${name} must be 24 hex digits`);
+  return value;
+}
+
+/** Reads and validates settings; throws ConfigError naming the bad variable. */
+export function loadConfig(env: Env): Config {
+  const appId = env.GATEHOUSE_APP_ID?.trim() || 'gatehouse-local';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(appId)) throw new ConfigError('configuration: GATEHOUSE_APP_ID has bad characters');
+  const passwordMinLength = integer(env, 'GATEHOUSE_PASSWORD_MIN_LENGTH', 8, 6, 128);
+  const publicUrl = env.GATEHOUSE_PUBLIC_URL?.trim();
+  return Object.freeze({
+    appId,
+    domainId: optionalHexId(env, 'GATEHOUSE_DOMAIN_ID', hexId(`domain:${appId}`)),
+    groupId: optionalHexId(env, 'GATEHOUSE_GROUP_ID', hexId(`group:${appId}`)),
+    tableName: required(env, 'GATEHOUSE_TABLE'),
+    region: env.AWS_REGION?.trim() || 'us-east-1',
+    dynamoEndpoint: env.GATEHOUSE_DYNAMODB_ENDPOINT?.trim() || undefined,
+    issuer: url('GATEHOUSE_ISSUER', required(env, 'GATEHOUSE_ISSUER')),
+    publicUrl: publicUrl ? url('GATEHOUSE_PUBLIC_URL', publicUrl) : undefined,
+    signingKeys: required(env, 'GATEHOUSE_SIGNING_KEYS'),
+    accessTokenSeconds: 1800,
+    refreshTokenSeconds: integer(env, 'GATEHOUSE_REFRESH_TOKEN_SECONDS', 5_184_000, 1800, 15_552_000),
+    passwordMinLength,
+    passwordMaxLength: 128,
+    sessionCheckCacheMs: integer(env, 'GATEHOUSE_SESSION_CHECK_CACHE_MS', 1000, 0, 60_000),
+    allowedOrigins: Object.freeze((env.GATEHOUSE_ALLOWED_ORIGINS?.trim() || '*').split(',').map((o) => o.trim())),
+  });
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, read once per cold start. */
+export function config(): Config {
+  cached ??= loadConfig(process.env);
+  return cached;
+}

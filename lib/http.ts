@@ -1,0 +1,163 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { config } from './config';
+import { AppError, invalidSession } from './errors';
+import { parseEjson } from './ejson';
+import { log } from './log';
+
+/** What a handler sees of a request: headers lower-cased (API Gateway does, serverless offline does not). */
+export interface Request {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly rawBody: string;
+  readonly requestId: string;
+  readonly event: APIGatewayProxyEventV2;
+}
+
+export interface Reply {
+  readonly status: number;
+  /** Sent as JSON; omit for an empty response, which then carries no Content-Type (protocol §1.3). */
+  readonly body?: unknown;
+}
+
+export type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const MAX_BODY_BYTES = 64 * 1024;
+const ALLOWED_HEADERS = 'Authorization, Content-Type, Accept, X-Requested-With';
+const EXPOSED_HEADERS = 'X-BaaS-Location, X-Stitch-Location';
+
+export function json(status: number, body: unknown): Reply {
+  return { status, body };
+}
+
+export function empty(status = 204): Reply {
+  return { status };
+}
+
+/** Wraps a parse-call-respond function into a Lambda handler with one place that writes errors. */
+export function route(fn: (req: Request) => Promise<Reply>): Handler {
+  return async (event) => {
+    const req = toRequest(event);
+    let reply: Reply;
+    try {
+      reply = await fn(req);
+    } catch (error) {
+      reply = errorReply(error, req);
+    }
+    return toResult(reply, req);
+  };
+}
+
+function errorReply(error: unknown, req: Request): Reply {
+  if (error instanceof AppError) return json(error.status, { error: error.message, error_code: error.code });
+  log('error', 'unhandled error', { requestId: req.requestId, path: req.path, error });
+  return json(500, { error: 'internal server error', error_code: 'InternalServerError' });
+}
+
+function toRequest(event: APIGatewayProxyEventV2): Request {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  const raw = event.body ?? '';
+  return {
+    method: event.requestContext?.http?.method ?? 'GET',
+    path: event.rawPath ?? '/',
+    headers,
+    params: (event.pathParameters ?? {}) as Record<string, string>,
+    query: (event.queryStringParameters ?? {}) as Record<string, string>,
+    rawBody: event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw,
+    requestId: event.requestContext?.requestId ?? '',
+    event,
+  };
+}
+
+/** CORS and caching headers for every response (protocol §1.6). */
+export function corsHeaders(req: Request): Record<string, string> {
+  const headers: Record<string, string> = { 'Cache-Control': 'no-cache, no-store, must-revalidate', Vary: 'Origin' };
+  const origin = req.headers.origin;
+  const allowed = config().allowedOrigins;
+  if (origin && (allowed.includes('*') || allowed.includes(origin))) {
+    headers['Access-Control-Allow-Origin'] = origin;
+    headers['Access-Control-Allow-Credentials'] = 'true';
+    headers['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
+  }
+  return headers;
+}
+
+/** Headers of a preflight answer, on top of corsHeaders. */
+export function preflightHeaders(): Record<string, string> {
+  return {
+    'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+    'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+    'Access-Control-Max-Age': '600',
+  };
+}
+
+function toResult(reply: Reply, req: Request): APIGatewayProxyStructuredResultV2 {
+  const headers = corsHeaders(req);
+  if (req.method === 'OPTIONS') Object.assign(headers, preflightHeaders());
+  if (reply.body === undefined) return { statusCode: reply.status, headers };
+  headers['Content-Type'] = 'application/json';
+  return { statusCode: reply.status, headers, body: JSON.stringify(reply.body) };
+}
+
+/**
+ * The request body as a plain object, EJSON-decoded; an empty body is `{}` (realm-core sends one).
+ * Throws PayloadTooLarge or BadRequest.
+ */
+export function readBody(req: Request): Record<string, unknown> {
+  if (Buffer.byteLength(req.rawBody, 'utf8') > MAX_BODY_BYTES) {
+    throw new AppError('PayloadTooLarge', `request body must be at most ${MAX_BODY_BYTES} bytes`);
+  }
+  if (req.rawBody.trim() === '') return {};
+  const type = req.headers['content-type'];
+  if (type && !/^application\/json\b/i.test(type)) throw new AppError('BadRequest', 'expected a JSON request body');
+  let body: unknown;
+  try {
+    body = parseEjson(req.rawBody);
+  } catch {
+    throw new AppError('BadRequest', 'request body is not valid JSON');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new AppError('BadRequest', 'request body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+/** A required string field; throws MissingParameter or InvalidParameter. */
+export function stringField(body: Record<string, unknown>, name: string): string {
+  const value = body[name];
+  if (value === undefined || value === null || value === '') {
+    throw new AppError('MissingParameter', `expected "${name}" to be present`);
+  }
+  if (typeof value !== 'string') throw new AppError('InvalidParameter', `expected "${name}" to be a string`);
+  return value;
+}
+
+/** The bearer token of the request; throws MissingAuthReq when absent, InvalidSession when malformed. */
+export function bearerToken(req: Request): string {
+  const header = req.headers.authorization;
+  if (!header) throw new AppError('MissingAuthReq', 'must authenticate first');
+  const match = /^Bearer +(\S+)$/i.exec(header.trim());
+  if (!match) throw invalidSession('invalid session: malformed Authorization header');
+  return match[1];
+}
+
+/** Base URL clients reach this deployment at: configured, or derived from Host and the API stage. */
+export function publicBaseUrl(req: Request): string {
+  const configured = config().publicUrl;
+  if (configured) return configured;
+  const proto = req.headers['x-forwarded-proto']?.split(',')[0].trim() || 'http';
+  const host = req.headers.host ?? req.event.requestContext?.domainName ?? 'localhost';
+  const stage = req.event.requestContext?.stage;
+  return `${proto}://${host}${stage && stage !== '$default' ? `/${stage}` : ''}`;
+}
+
+/** The `{app}` path segment must name this app (protocol §1.1); throws AppNotFound. */
+export function requireApp(req: Request): void {
+  const app = req.params.app;
+  if (app !== config().appId) throw new AppError('AppNotFound', `cannot find app using Client App ID '${app ?? ''}'`);
+}

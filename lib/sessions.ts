@@ -1,0 +1,70 @@
+import { timingSafeEqual } from 'node:crypto';
+import { invalidSession, refreshTokenNotFound } from './errors';
+import { hashSecret, newObjectId } from './ids';
+import type { Runtime } from './runtime';
+import type { Session, User } from './store';
+import type { VerifiedAccess } from './tokens';
+
+/** A session ready to be stored, with the only copy of its refresh token. */
+export interface NewSession {
+  session: Session;
+  refreshToken: string;
+}
+
+/** Mints a session and its refresh token; the caller stores the session with the login's other writes. */
+export async function newSession(rt: Runtime, userId: string, deviceId: string): Promise<NewSession> {
+  const now = rt.clock();
+  const id = newObjectId();
+  const expiresAt = Math.floor(now / 1000) + rt.config.refreshTokenSeconds;
+  const refreshToken = await rt.tokens.signRefresh({ userId, sessionId: id }, expiresAt);
+  return { session: { id, userId, deviceId, refreshHash: hashSecret(refreshToken), createdAt: now, expiresAt }, refreshToken };
+}
+
+/** A session counts while it exists, has not expired and was not revoked by the user's marker. */
+export function isSessionLive(session: Session | undefined, user: User | undefined, now: number): boolean {
+  if (!session || !user || user.disabled) return false;
+  if (session.expiresAt * 1000 <= now) return false;
+  return user.sessionsValidAfter === undefined || session.createdAt >= user.sessionsValidAfter;
+}
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Issues a new access token for a refresh token (protocol §6.1); the refresh token is not rotated.
+ * Throws InvalidSession.
+ */
+export async function refreshAccessToken(rt: Runtime, refreshToken: string): Promise<string> {
+  const claims = await rt.tokens.verifyRefresh(refreshToken);
+  const { user, session } = await rt.store.getUserAndSession(claims.userId, claims.sessionId);
+  if (!session || !sameHash(session.refreshHash, hashSecret(refreshToken))) throw refreshTokenNotFound();
+  if (user?.disabled) throw invalidSession('invalid session: user disabled');
+  if (!isSessionLive(session, user, rt.clock())) throw refreshTokenNotFound();
+  return rt.tokens.signAccess({ userId: claims.userId, sessionId: session.id, deviceId: session.deviceId });
+}
+
+/** Ends the session of a refresh token (protocol §6.2); throws InvalidSession if it is already gone. */
+export async function logOut(rt: Runtime, refreshToken: string): Promise<void> {
+  const claims = await rt.tokens.verifyRefresh(refreshToken);
+  const deleted = await rt.store.deleteSession(claims.userId, claims.sessionId, hashSecret(refreshToken));
+  if (!deleted) throw refreshTokenNotFound();
+}
+
+export interface Authenticated {
+  claims: VerifiedAccess;
+  user: User;
+}
+
+/**
+ * Verifies an access token and that its session and user are still live (one DynamoDB round trip).
+ * Throws InvalidSession or UserAppDomainMismatch.
+ */
+export async function authenticate(rt: Runtime, accessToken: string): Promise<Authenticated> {
+  const claims = await rt.tokens.verifyAccess(accessToken);
+  const { user, session } = await rt.store.getUserAndSession(claims.userId, claims.sessionId);
+  if (!user || !isSessionLive(session, user, rt.clock())) throw invalidSession('invalid session');
+  return { claims, user };
+}

@@ -1,0 +1,81 @@
+import type { Credential, Device, Session, User } from './types';
+import { USERS_PARTITION, credentialKey, deviceKey, sessionKey, userKey } from './keys';
+
+/** Mapping between domain records and table items; the only place that knows attribute names. */
+
+export type Item = Record<string, unknown>;
+
+export function userItem(user: User): Item {
+  return {
+    ...userKey(user.id),
+    type: 'user',
+    GSI1PK: USERS_PARTITION,
+    GSI1SK: user.id,
+    userId: user.id,
+    userType: user.type,
+    identities: user.identities,
+    data: user.data,
+    creationDate: user.creationDate,
+    lastAuthenticationDate: user.lastAuthenticationDate,
+    disabled: user.disabled,
+    ...(user.sessionsValidAfter === undefined ? {} : { sessionsValidAfter: user.sessionsValidAfter }),
+  };
+}
+
+export function toUser(item: Item): User {
+  return {
+    id: item.userId as string,
+    type: item.userType as User['type'],
+    identities: (item.identities as User['identities']) ?? [],
+    data: (item.data as User['data']) ?? {},
+    creationDate: item.creationDate as number,
+    lastAuthenticationDate: item.lastAuthenticationDate as number,
+    disabled: item.disabled === true,
+    sessionsValidAfter: item.sessionsValidAfter as number | undefined,
+  };
+}
+
+export function sessionItem(session: Session): Item {
+  return { ...sessionKey(session.userId, session.id), type: 'session', ...sessionFields(session) };
+}
+
+function sessionFields(s: Session): Item {
+  return {
+    sessionId: s.id,
+    userId: s.userId,
+    deviceId: s.deviceId,
+    refreshHash: s.refreshHash,
+    createdAt: s.createdAt,
+    expiresAt: s.expiresAt,
+  };
+}
+
+export function toSession(item: Item): Session {
+  return {
+    id: item.sessionId as string,
+    userId: item.userId as string,
+    deviceId: item.deviceId as string,
+    refreshHash: item.refreshHash as string,
+    createdAt: item.createdAt as number,
+    expiresAt: item.expiresAt as number,
+  };
+}
+
+export function deviceItem(device: Device): Item {
+  const { id, ...rest } = device;
+  return { ...deviceKey(device.userId, id), type: 'device', deviceId: id, ...rest };
+}
+
+export function toDevice(item: Item): Device {
+  const { PK: _pk, SK: _sk, type: _type, deviceId, ...rest } = item;
+  return { id: deviceId as string, ...(rest as Omit<Device, 'id'>) };
+}
+
+export function credentialItem(emailKey: string, cred: Credential): Item {
+  return { ...credentialKey(emailKey), type: 'credential', ...cred };
+}
+
+export function toCredential(item: Item): Credential {
+  const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
+  return rest as unknown as Credential;
+}

@@ -1,0 +1,35 @@
+/**
+ * Key builders for the single table. Every item has `PK`, `SK` and a `type`; users also carry
+ * `GSI1PK`/`GSI1SK` so the admin list can page through them in id order.
+ */
+export interface Key {
+  PK: string;
+  SK: string;
+}
+
+export const USERS_PARTITION = 'USERS';
+
+export function userKey(userId: string): Key {
+  return { PK: `USER#${userId}`, SK: 'USER' };
+}
+
+export function userPartition(userId: string): string {
+  return `USER#${userId}`;
+}
+
+export function sessionKey(userId: string, sessionId: string): Key {
+  return { PK: `USER#${userId}`, SK: `SESSION#${sessionId}` };
+}
+
+export function deviceKey(userId: string, deviceId: string): Key {
+  return { PK: `USER#${userId}`, SK: `DEVICE#${deviceId}` };
+}
+
+export function identityKey(providerType: string, identityId: string): Key {
+  return { PK: `IDENT#${providerType}#${identityId}`, SK: 'IDENT' };
+}
+
+/** `emailKey` is the normalised (lower-case) email: one account per address. */
+export function credentialKey(emailKey: string): Key {
+  return { PK: `EMAIL#${emailKey}`, SK: 'EMAIL' };
+}

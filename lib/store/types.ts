@@ -1,0 +1,59 @@
+/** What Gatehouse keeps, as the domain sees it; lib/store/keys.ts maps these onto the single table. */
+
+export type UserType = 'normal' | 'server' | 'system';
+
+export interface Identity {
+  id: string;
+  provider_type: string;
+  provider_id: string;
+  provider_data?: Record<string, unknown>;
+}
+
+export interface User {
+  id: string;
+  type: UserType;
+  identities: Identity[];
+  data: Record<string, unknown>;
+  creationDate: number;
+  lastAuthenticationDate: number;
+  disabled: boolean;
+  /** Sessions created before this instant (ms) are revoked: revoke-all is one write. */
+  sessionsValidAfter?: number;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  deviceId: string;
+  /** SHA-256 of the refresh token; the token itself is never stored. */
+  refreshHash: string;
+  createdAt: number;
+  /** Unix seconds; DynamoDB's TTL removes the record some time after, code checks it before. */
+  expiresAt: number;
+}
+
+export interface Device {
+  id: string;
+  userId: string;
+  appId?: string;
+  appVersion?: string;
+  platform?: string;
+  platformVersion?: string;
+  sdkVersion?: string;
+  lastSeen: number;
+}
+
+/** An email/password account; `userId` is set by the first login (until then it can still be linked). */
+export interface Credential {
+  email: string;
+  identityId: string;
+  passwordHash: string;
+  userId?: string;
+  createdAt: number;
+}
+
+export interface UserPage {
+  users: User[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  next?: string;
+}

@@ -1,0 +1,154 @@
+import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import type { Config } from '../config';
+import { AppError, invalidSession, refreshTokenNotFound } from '../errors';
+import { newNonce } from '../ids';
+import type { KeySet } from './keys';
+
+export { generateKeySet, importKeySet, type KeySet, type KeySetDocument } from './keys';
+
+/** Claims Gatehouse puts in tokens and reads back (protocol §10). */
+export interface AccessGrant {
+  userId: string;
+  sessionId: string;
+  deviceId: string;
+  userData?: Record<string, unknown>;
+}
+
+export interface VerifiedAccess extends AccessGrant {
+  issuedAt: number;
+  expiresAt: number;
+}
+
+export interface VerifiedRefresh {
+  userId: string;
+  sessionId: string;
+  issuedAt: number;
+}
+
+export interface Tokens {
+  signAccess(grant: AccessGrant): Promise<string>;
+  /** Throws InvalidSession (UserAppDomainMismatch for a token of another app). */
+  verifyAccess(token: string): Promise<VerifiedAccess>;
+  signRefresh(grant: { userId: string; sessionId: string }, expiresAt: number): Promise<string>;
+  /** Throws InvalidSession with the messages the SDKs know. */
+  verifyRefresh(token: string): Promise<VerifiedRefresh>;
+  /** The public access-token keys, as published at /.well-known/jwks.json. */
+  publicJwks(): JWK[];
+}
+
+const ACCESS_TYP = 'at+jwt';
+const REFRESH_TYP = 'rt+jwt';
+const MAX_TOKEN_LENGTH = 16 * 1024;
+
+export type Clock = () => number;
+
+/** Token signing and verification over one imported key set; every check pins alg, iss, aud and typ. */
+export function createTokens(keys: KeySet, config: Config, clock: Clock): Tokens {
+  const nowSeconds = () => Math.floor(clock() / 1000);
+  const common = { issuer: config.issuer, audience: config.appId };
+
+  async function verify(token: string, typ: string, key: Parameters<typeof jwtVerify>[1], alg: string) {
+    if (token.length > MAX_TOKEN_LENGTH) throw new joseErrors.JWTInvalid('token too long');
+    const { payload } = await jwtVerify(token, key as never, {
+      ...common,
+      algorithms: [alg],
+      typ,
+      requiredClaims: ['exp', 'iat', 'sub', 'baas_id'],
+      currentDate: new Date(clock()),
+    });
+    return payload;
+  }
+
+  return {
+    publicJwks: () => keys.publicJwks,
+
+    async signAccess(grant) {
+      const iat = nowSeconds();
+      const payload: JWTPayload = {
+        typ: 'access',
+        baas_device_id: grant.deviceId,
+        baas_domain_id: config.domainId,
+        baas_id: grant.sessionId,
+        baas_project_id: config.groupId,
+        stitch_devId: grant.deviceId,
+        stitch_domainId: config.domainId,
+        ...(grant.userData ? { user_data: grant.userData } : {}),
+      };
+      return new SignJWT(payload)
+        .setProtectedHeader({ alg: 'RS256', kid: keys.access.kid, typ: ACCESS_TYP })
+        .setSubject(grant.userId)
+        .setIssuer(config.issuer)
+        .setAudience(config.appId)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + config.accessTokenSeconds)
+        .sign(keys.access.key);
+    },
+
+    async verifyAccess(token) {
+      let payload: JWTPayload;
+      try {
+        payload = await verify(token, ACCESS_TYP, keys.accessKeyFor, 'RS256');
+      } catch (error) {
+        throw accessError(error);
+      }
+      if (payload.typ !== 'access') throw invalidSession('invalid session: incorrect token type');
+      return {
+        userId: payload.sub as string,
+        sessionId: String(payload.baas_id),
+        deviceId: String(payload.baas_device_id ?? ''),
+        issuedAt: payload.iat as number,
+        expiresAt: payload.exp as number,
+        ...(payload.user_data ? { userData: payload.user_data as Record<string, unknown> } : {}),
+      };
+    },
+
+    async signRefresh(grant, expiresAt) {
+      return new SignJWT({ typ: 'refresh', baas_id: grant.sessionId, baas_domain_id: config.domainId })
+        .setProtectedHeader({ alg: 'HS256', kid: keys.refresh.kid, typ: REFRESH_TYP })
+        .setSubject(grant.userId)
+        .setIssuer(config.issuer)
+        .setAudience(config.appId)
+        .setIssuedAt(nowSeconds())
+        .setExpirationTime(expiresAt)
+        .setJti(newNonce())
+        .sign(keys.refresh.key);
+    },
+
+    async verifyRefresh(token) {
+      let payload: JWTPayload;
+      try {
+        const kid = safeHeader(token)?.kid;
+        const secret = keys.refreshKeyFor(kid);
+        if (!secret) throw new joseErrors.JWSSignatureVerificationFailed();
+        payload = await verify(token, REFRESH_TYP, secret, 'HS256');
+      } catch (error) {
+        throw refreshError(token, error);
+      }
+      if (payload.typ !== 'refresh') throw invalidSession('invalid refresh token: incorrect token type');
+      return { userId: payload.sub as string, sessionId: String(payload.baas_id), issuedAt: payload.iat as number };
+    },
+  };
+}
+
+function safeHeader(token: string): { kid?: string; typ?: string } | undefined {
+  try {
+    return decodeProtectedHeader(token);
+  } catch {
+    return undefined;
+  }
+}
+
+function accessError(error: unknown): AppError {
+  if (error instanceof joseErrors.JWTExpired) return invalidSession('invalid session: access token expired');
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'aud') {
+    return new AppError('UserAppDomainMismatch', 'token is for another app');
+  }
+  if (!(error instanceof joseErrors.JOSEError)) throw error;
+  return invalidSession('invalid session: invalid access token');
+}
+
+function refreshError(token: string, error: unknown): AppError {
+  if (!(error instanceof joseErrors.JOSEError)) throw error;
+  if (safeHeader(token)?.typ === ACCESS_TYP) return invalidSession('invalid refresh token: incorrect token type');
+  return refreshTokenNotFound();
+}

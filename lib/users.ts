@@ -1,0 +1,26 @@
+import { AppError } from './errors';
+import { PROVIDER as USERPASS, emailKey } from './providers/local-userpass';
+import type { Runtime } from './runtime';
+import type { User } from './store';
+
+/** The profile document of protocol §6.3. */
+export function profileOf(rt: Runtime, user: User) {
+  return {
+    user_id: user.id,
+    domain_id: rt.config.domainId,
+    identities: user.identities,
+    data: user.data,
+    type: user.type,
+  };
+}
+
+/**
+ * Deletes a user with everything that logs in as it: identities, credentials, sessions, devices.
+ * Throws InvalidSession if the user is already gone.
+ */
+export async function deleteUser(rt: Runtime, user: User): Promise<void> {
+  const emails = user.identities
+    .filter((i) => i.provider_type === USERPASS && typeof i.provider_data?.email === 'string')
+    .map((i) => emailKey(i.provider_data?.email as string));
+  if (!(await rt.store.deleteUser(user, emails))) throw new AppError('InvalidSession', 'invalid session');
+}

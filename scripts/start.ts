@@ -1,0 +1,45 @@
+/**
+ * `npm start`: the whole local stack in one command. Prints exactly one line on stdout,
+ * `Gatehouse ready: baseUrl=<url> appId=<id>`, once requests are served; the stack's own output goes
+ * to .gatehouse/logs/stack-<PORT>.log. Ctrl-C or SIGTERM stops everything it started.
+ */
+import { createTables, ensureSigningKeys, isPortFree, startDynamo, startOffline, type Running } from './local-stack';
+
+const port = Number(process.env.PORT ?? 3000);
+const appId = process.env.APP_ID ?? 'gatehouse-local';
+const started: Running[] = [];
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    await Promise.all(started.reverse().map((r) => r.stop()));
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a TCP port, got "${process.env.PORT}"`);
+  if (!(await isPortFree(port))) throw new Error(`port ${port} is in use; set PORT to another one`);
+  const dynamo = await startDynamo();
+  started.push(dynamo);
+  await createTables(dynamo.endpoint);
+  const signingKeys = await ensureSigningKeys();
+  const offline = await startOffline({ port, appId, dynamoEndpoint: dynamo.endpoint, signingKeys });
+  started.push(offline);
+  for (const child of [dynamo.process, offline.process]) {
+    child.once('exit', (code) => {
+      if (stopping) return;
+      console.error(`gatehouse: a stack process exited (code ${code}); see .gatehouse/logs/stack-${port}.log`);
+      void stopAll(1);
+    });
+  }
+  console.log(`Gatehouse ready: baseUrl=${offline.baseUrl} appId=${appId}`);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+main().catch((error: Error) => {
+  console.error(`gatehouse: ${error.message}`);
+  void stopAll(1);
+});
