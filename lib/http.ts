@@ -3,6 +3,7 @@ import { config } from './config';
 import { AppError, invalidSession } from './errors';
 import { parseEjson } from './ejson';
 import { log } from './log';
+import { StoreUnavailable } from './store';
 
 /** What a handler sees of a request: headers lower-cased (API Gateway does, serverless offline does not). */
 export interface Request {
@@ -52,6 +53,10 @@ export function route(fn: (req: Request) => Promise<Reply>): Handler {
 
 function errorReply(error: unknown, req: Request): Reply {
   if (error instanceof AppError) return json(error.status, { error: error.message, error_code: error.code });
+  if (error instanceof StoreUnavailable) {
+    log('warn', 'storage unavailable', { requestId: req.requestId, path: req.path, error: error.cause });
+    return json(503, { error: 'service temporarily unavailable, please retry', error_code: 'ServiceUnavailable' });
+  }
   log('error', 'unhandled error', { requestId: req.requestId, path: req.path, error });
   return json(500, { error: 'internal server error', error_code: 'InternalServerError' });
 }

@@ -1,0 +1,9 @@
+import { inject } from 'vitest';
+
+/** Handlers read their configuration from the environment at cold start, as in Lambda. */
+process.env.GATEHOUSE_APP_ID = 'gatehouse-test';
+process.env.GATEHOUSE_TABLE = inject('tableName');
+process.env.GATEHOUSE_DYNAMODB_ENDPOINT = inject('dynamoEndpoint');
+process.env.GATEHOUSE_SIGNING_KEYS = inject('signingKeys');
+process.env.GATEHOUSE_ISSUER = 'http://gatehouse.test';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

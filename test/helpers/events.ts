@@ -1,0 +1,67 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Handler } from '../../lib/http';
+
+export const APP = 'gatehouse-test';
+export const CLIENT = '/api/client/v2.0';
+
+export interface EventInput {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  params?: Record<string, string>;
+  body?: unknown;
+  token?: string;
+}
+
+/** An API Gateway HTTP API (payload 2.0) event, as the real gateway builds it. */
+export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
+  const method = input.method ?? 'GET';
+  const headers: Record<string, string> = { host: 'gatehouse.test', 'x-forwarded-proto': 'https', ...input.headers };
+  if (input.token) headers.authorization = `Bearer ${input.token}`;
+  let body: string | undefined;
+  if (input.body !== undefined) {
+    body = typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  return {
+    version: '2.0',
+    routeKey: `${method} ${input.path}`,
+    rawPath: input.path,
+    rawQueryString: '',
+    headers,
+    pathParameters: input.params,
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'local',
+      domainName: 'gatehouse.test',
+      domainPrefix: 'gatehouse',
+      http: { method, path: input.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId: `req-${Math.random().toString(16).slice(2)}`,
+      routeKey: `${method} ${input.path}`,
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+    },
+  };
+}
+
+export interface Result {
+  status: number;
+  headers: Record<string, string>;
+  body: any;
+}
+
+/** Calls a handler's real entry point and decodes its answer. */
+export async function invoke(handler: Handler, input: EventInput): Promise<Result> {
+  const out = (await handler(apiEvent(input))) as APIGatewayProxyStructuredResultV2;
+  const headers = (out.headers ?? {}) as Record<string, string>;
+  return { status: out.statusCode ?? 0, headers, body: out.body ? JSON.parse(out.body) : undefined };
+}
+
+let counter = 0;
+export function uniqueEmail(tag = 'user'): string {
+  counter += 1;
+  return `${tag}-${Date.now().toString(36)}-${process.pid}-${counter}@example.test`;
+}
