@@ -1,0 +1,102 @@
+import { SignJWT, UnsecuredJWT, decodeJwt, decodeProtectedHeader, importJWK } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config';
+import { AppError } from '../../lib/errors';
+import { type KeySetDocument, createTokens, generateKeySet, importKeySet } from '../../lib/tokens';
+import { publicJwk } from '../../lib/tokens/keys';
+
+const grant = { userId: '65a0c0ffee00000000000001', sessionId: '65a0c0ffee00000000000002', deviceId: '65a0c0ffee00000000000003' };
+
+async function setup(env: Record<string, string> = {}, clock = () => Date.now()) {
+  const doc = await generateKeySet();
+  const config = loadConfig({ GATEHOUSE_TABLE: 't', GATEHOUSE_ISSUER: 'https://issuer.test', GATEHOUSE_SIGNING_KEYS: JSON.stringify(doc), ...env });
+  return { doc, config, tokens: createTokens(await importKeySet(config.signingKeys), config, clock) };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'accepted';
+  } catch (error) {
+    if (error instanceof AppError) return error.code;
+    throw error;
+  }
+}
+
+const accessKey = (doc: KeySetDocument) => doc.keys.find((k) => k.kid === doc.active.access)!;
+const refreshKey = (doc: KeySetDocument) => doc.keys.find((k) => k.kid === doc.active.refresh)!;
+
+describe('tokens', () => {
+  it('round-trips an access token with the claims SDKs read', async () => {
+    const { tokens } = await setup();
+    const token = await tokens.signAccess({ ...grant, userData: { plan: 'pro' } });
+    expect(await tokens.verifyAccess(token)).toMatchObject({ ...grant, userData: { plan: 'pro' } });
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({ sub: grant.userId, typ: 'access', baas_device_id: grant.deviceId, stitch_devId: grant.deviceId, iss: 'https://issuer.test', aud: 'gatehouse-local' });
+    expect(claims.exp! - claims.iat!).toBe(1800);
+  });
+
+  it('never accepts one kind of token in place of the other', async () => {
+    const { tokens } = await setup();
+    const access = await tokens.signAccess(grant);
+    const refresh = await tokens.signRefresh(grant, Math.floor(Date.now() / 1000) + 60);
+    expect(await codeOf(tokens.verifyRefresh(access))).toBe('InvalidSession');
+    expect(await codeOf(tokens.verifyAccess(refresh))).toBe('InvalidSession');
+    expect(await codeOf(tokens.verifyRefresh(refresh))).toBe('accepted');
+  });
+
+  it('refuses alg none, HS256 signed with the public key, and a key not in the set', async () => {
+    const { tokens, doc } = await setup();
+    const claims = { typ: 'access', baas_id: grant.sessionId, sub: grant.userId, iss: 'https://issuer.test', aud: 'gatehouse-local' };
+    const none = new UnsecuredJWT(claims).setIssuedAt().setExpirationTime('10m').encode();
+    const pub = new TextEncoder().encode(JSON.stringify(publicJwk(accessKey(doc))));
+    const confused = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: doc.active.access, typ: 'at+jwt' }).setIssuedAt().setExpirationTime('10m').sign(pub);
+    const other = await generateKeySet();
+    const foreignKey = await importJWK({ ...accessKey(other), kid: doc.active.access }, 'RS256');
+    const forged = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: doc.active.access, typ: 'at+jwt' }).setIssuedAt().setExpirationTime('10m').sign(foreignKey);
+    for (const token of [none, confused, forged]) expect(await codeOf(tokens.verifyAccess(token))).toBe('InvalidSession');
+  });
+
+  it('requires exp, the issuer and the access typ', async () => {
+    const { tokens, doc } = await setup();
+    const key = await importJWK(accessKey(doc), 'RS256');
+    const sign = (claims: Record<string, unknown>, typ = 'at+jwt') =>
+      new SignJWT({ typ: 'access', baas_id: grant.sessionId, sub: grant.userId, aud: 'gatehouse-local', iss: 'https://issuer.test', ...claims })
+        .setProtectedHeader({ alg: 'RS256', kid: doc.active.access, typ })
+        .setIssuedAt()
+        .sign(key);
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    expect(await codeOf(tokens.verifyAccess(await sign({ exp })))).toBe('accepted');
+    expect(await codeOf(tokens.verifyAccess(await sign({})))).toBe('InvalidSession');
+    expect(await codeOf(tokens.verifyAccess(await sign({ exp, iss: 'https://evil.test' })))).toBe('InvalidSession');
+    expect(await codeOf(tokens.verifyAccess(await sign({ exp }, 'JWT')))).toBe('InvalidSession');
+    expect(await codeOf(tokens.verifyAccess(await sign({ exp, typ: 'refresh' })))).toBe('InvalidSession');
+    expect(await codeOf(tokens.verifyAccess(await sign({ exp, aud: 'other-app' })))).toBe('UserAppDomainMismatch');
+  });
+
+  it('verifies tokens of a retired key that is still in the set, and signs with the active one', async () => {
+    const { doc, config, tokens: oldTokens } = await setup();
+    const token = await oldTokens.signAccess(grant);
+    const next = await generateKeySet();
+    const rotated: KeySetDocument = { active: next.active, keys: [...next.keys, ...doc.keys] };
+    const tokens = createTokens(await importKeySet(JSON.stringify(rotated)), config, Date.now);
+    expect(await codeOf(tokens.verifyAccess(token))).toBe('accepted');
+    expect(decodeProtectedHeader(await tokens.signAccess(grant)).kid).toBe(next.active.access);
+    expect(await codeOf(tokens.verifyRefresh(await oldTokens.signRefresh(grant, Math.floor(Date.now() / 1000) + 60)))).toBe('accepted');
+  });
+
+  it('refuses expired tokens by the injected clock', async () => {
+    let now = Date.now();
+    const { tokens } = await setup({}, () => now);
+    const token = await tokens.signAccess(grant);
+    now += 1801_000;
+    expect(await codeOf(tokens.verifyAccess(token))).toBe('InvalidSession');
+  });
+
+  it('rejects key sets without an active key of each kind', async () => {
+    const doc = await generateKeySet();
+    await expect(importKeySet('{')).rejects.toThrow(/JSON/);
+    await expect(importKeySet(JSON.stringify({ ...doc, active: { ...doc.active, access: 'nope' } }))).rejects.toThrow(/access key/);
+    await expect(importKeySet(JSON.stringify({ ...doc, keys: [accessKey(doc), { ...refreshKey(doc), k: 'c2hvcnQ' }] }))).rejects.toThrow(/256 bits/);
+  });
+});
