@@ -1,0 +1,91 @@
+import { inject } from 'vitest';
+import { loadConfig } from '../../lib/config';
+import { type Runtime, buildRuntime } from '../../lib/runtime';
+import { freePort, startOffline } from '../../scripts/local-stack';
+
+export const E2E_APP = 'gatehouse-e2e';
+
+export interface Stack {
+  baseUrl: string;
+  client: string;
+  stop(): Promise<void>;
+  /** A runtime with the stack's keys and issuer, for minting tokens at another time. */
+  runtimeAt(offsetMs: number): Promise<Runtime>;
+}
+
+/** serverless offline on a free port, on the run's DynamoDB Local and key set. */
+export async function startStack(): Promise<Stack> {
+  const port = await freePort();
+  const signingKeys = inject('signingKeys');
+  const offline = await startOffline({ port, appId: E2E_APP, dynamoEndpoint: inject('dynamoEndpoint'), signingKeys });
+  const env = { GATEHOUSE_APP_ID: E2E_APP, GATEHOUSE_ISSUER: offline.baseUrl, GATEHOUSE_SIGNING_KEYS: signingKeys };
+  return {
+    baseUrl: offline.baseUrl,
+    client: `${offline.baseUrl}/api/client/v2.0`,
+    stop: offline.stop,
+    runtimeAt: (offsetMs) => buildRuntime(loadConfig({ ...process.env, ...env }), () => Date.now() + offsetMs),
+  };
+}
+
+/** One request a client made, and what it got back. */
+export interface Exchange {
+  method: string;
+  url: string;
+  authorization?: string;
+  body?: string;
+  status: number;
+  contentType: string | null;
+  responseText: string;
+}
+
+/** A fetch for realm-web's `fetch` option that records every exchange. */
+export function recordingFetch(log: Exchange[]): typeof fetch {
+  return async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const headers = new Headers(init?.headers);
+    const response = await fetch(input, init);
+    const responseText = await response.clone().text();
+    log.push({
+      method: init?.method ?? 'GET',
+      url,
+      authorization: headers.get('authorization') ?? undefined,
+      body: typeof init?.body === 'string' ? init.body : undefined,
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      responseText,
+    });
+    return response;
+  };
+}
+
+/** Fresh in-memory storage for a realm-web App (the SDK's own default is shared per process). */
+export class FreshStorage {
+  private readonly values = new Map<string, string>();
+  private readonly listeners = new Set<() => void>();
+  constructor(private readonly base = '') {}
+  get(key: string): string | null {
+    return this.values.get(this.base + key) ?? null;
+  }
+  set(key: string, value: string): void {
+    this.values.set(this.base + key, value);
+    this.listeners.forEach((l) => l());
+  }
+  remove(key: string): void {
+    this.values.delete(this.base + key);
+    this.listeners.forEach((l) => l());
+  }
+  prefix(part: string): FreshStorage {
+    const child = new FreshStorage(`${this.base}${part}:`);
+    (child as unknown as { values: Map<string, string> }).values = this.values;
+    return child;
+  }
+  clear(prefix = ''): void {
+    for (const key of [...this.values.keys()]) if (key.startsWith(this.base + prefix)) this.values.delete(key);
+  }
+  addListener(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+  removeListener(listener: () => void): void {
+    this.listeners.delete(listener);
+  }
+}
