@@ -1,5 +1,5 @@
 import { AppError } from './errors';
-import { PROVIDER as USERPASS, emailKey } from './providers/local-userpass';
+import { USERPASS, emailKey } from './emails';
 import type { Runtime } from './runtime';
 import type { User } from './store';
 

@@ -1,4 +1,5 @@
 import type { DeviceInfo } from '../devices';
+import { USERPASS, checkEmail, emailKey } from '../emails';
 import { AppError } from '../errors';
 import { newObjectId } from '../ids';
 import { type AuthInfo, createUserAndLogIn, logInUser } from '../login';
@@ -6,17 +7,6 @@ import { checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords'
 import type { Runtime } from '../runtime';
 import { ConditionFailed, type Credential } from '../store';
 
-export const PROVIDER = 'local-userpass';
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-
-/** Emails are unique case-insensitively: the key is the trimmed, lower-cased address. */
-export function emailKey(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-function checkEmail(email: string): void {
-  if (email.length > 254 || !EMAIL.test(email.trim())) throw new AppError('BadRequest', 'invalid email address');
-}
 
 /**
  * Registers an email/password account, confirmed at once (auto-confirm). The user itself is created
@@ -55,7 +45,7 @@ export async function logInWithPassword(rt: Runtime, email: string, password: st
       rt,
       {
         type: 'normal',
-        identity: { id: credential.identityId, provider_type: PROVIDER, provider_data: { email: credential.email } },
+        identity: { id: credential.identityId, provider_type: USERPASS, provider_data: { email: credential.email } },
         data: { email: credential.email },
         claimEmail: key,
       },

@@ -29,6 +29,10 @@ async function rejection(promise: Promise<unknown>): Promise<Realm.MongoDBRealmE
   throw new Error('expected a rejection');
 }
 
+async function jsonOf(res: Response): Promise<any> {
+  return res.json();
+}
+
 function sessionIdOf(token: string): string {
   return decodeJwt(token).baas_id as string;
 }
@@ -38,7 +42,7 @@ describe('realm-web 2.0.1 against serverless offline', () => {
     const res = await fetch(`${stack.client}/app/${E2E_APP}/location`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
-    const body = await res.json();
+    const body = await jsonOf(res);
     expect(body).toMatchObject({ hostname: stack.baseUrl, ws_hostname: expect.any(String), deployment_model: 'GLOBAL', location: expect.any(String) });
     expect(body.hostname.endsWith('/')).toBe(false);
   });
@@ -63,7 +67,7 @@ describe('realm-web 2.0.1 against serverless offline', () => {
 
   it('check 4: a raw login answers the four fields and a 30-minute token', async () => {
     const res = await fetch(`${stack.client}/app/${E2E_APP}/auth/providers/anon-user/login`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
-    const body = await res.json();
+    const body = await jsonOf(res);
     expect(body.device_id).toMatch(HEX24);
     const claims = decodeJwt(body.access_token);
     expect(typeof claims.exp).toBe('number');
@@ -88,7 +92,7 @@ describe('realm-web 2.0.1 against serverless offline', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: email, password, options: { device: { deviceId: user.deviceId, platform: 'js-server' } } }),
     });
-    expect((await stitchStyle.json()).device_id).toBe(user.deviceId);
+    expect((await jsonOf(stitchStyle)).device_id).toBe(user.deviceId);
 
     const duplicate = await rejection(app.emailPasswordAuth.registerUser({ email, password }));
     expect([duplicate.errorCode, duplicate.error]).toEqual(['AccountNameInUse', 'name already in use']);
@@ -115,7 +119,7 @@ describe('realm-web 2.0.1 against serverless offline', () => {
     const user = await newApp().logIn(Realm.Credentials.anonymous());
     const wrong = await fetch(`${stack.client}/auth/session`, { method: 'POST', headers: { authorization: `Bearer ${user.accessToken}` } });
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).error_code).toBe('InvalidSession');
+    expect((await jsonOf(wrong)).error_code).toBe('InvalidSession');
     const empty = await fetch(`${stack.client}/auth/session`, {
       method: 'POST',
       headers: { authorization: `Bearer ${user.refreshToken}`, 'content-type': 'application/json;charset=utf-8' },
@@ -131,7 +135,7 @@ describe('realm-web 2.0.1 against serverless offline', () => {
     const raw = await fetch(`${stack.client}/auth/profile`, { headers: { authorization: `Bearer ${expired}` } });
     expect(raw.status).toBe(401);
     expect(raw.headers.get('content-type')).toBe('application/json');
-    expect((await raw.json()).error_code).toBe('InvalidSession');
+    expect((await jsonOf(raw)).error_code).toBe('InvalidSession');
     (user as unknown as { accessToken: string }).accessToken = expired;
     log.length = 0;
     await user.refreshProfile();
@@ -153,7 +157,7 @@ describe('realm-web 2.0.1 against serverless offline', () => {
     for (const method of ['POST', 'DELETE']) {
       const res = await fetch(`${stack.client}/auth/session`, { method, headers: { authorization: `Bearer ${refreshToken}` } });
       expect(res.status).toBe(401);
-      const body = await res.json();
+      const body = await jsonOf(res);
       expect(body.error_code).toBe('InvalidSession');
       expect(body.error).toContain('failed to find refresh token');
     }
@@ -219,7 +223,7 @@ describe('authorizer through serverless offline', () => {
     const user = await newApp().logIn(Realm.Credentials.anonymous());
     const ok = await fetch(`${stack.baseUrl}/api/example/whoami`, { headers: { authorization: `Bearer ${user.accessToken}` } });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ userId: user.id, userType: 'normal', deviceId: user.deviceId });
+    expect(await jsonOf(ok)).toMatchObject({ userId: user.id, userType: 'normal', deviceId: user.deviceId });
     const refused = await fetch(`${stack.baseUrl}/api/example/whoami`, { headers: { authorization: `Bearer ${user.refreshToken}` } });
     expect([401, 403]).toContain(refused.status);
   });

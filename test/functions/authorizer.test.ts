@@ -31,7 +31,7 @@ describe('authorizer', () => {
     const user = await anonymousUser();
     const sessionId = JSON.parse(Buffer.from(user.access_token.split('.')[1], 'base64url').toString()).baas_id;
     const expired = await (await runtimeAt(-3600_000)).tokens.signAccess({ userId: user.user_id, sessionId, deviceId: user.device_id });
-    for (const header of [{}, { authorization: 'Basic abc' }, { authorization: `Bearer ${user.refresh_token}` }, { authorization: `Bearer ${expired}` }]) {
+    for (const header of [{} as Record<string, string>, { authorization: 'Basic abc' }, { authorization: `Bearer ${user.refresh_token}` }, { authorization: `Bearer ${expired}` }]) {
       expect(await authorizer(authorizerEvent(header))).toEqual({ isAuthorized: false });
     }
   });
