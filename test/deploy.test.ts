@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../scripts/local-stack';
+
+const run = promisify(execFile);
+const out = mkdtempSync(join(tmpdir(), 'gatehouse-package-'));
+let resources: Record<string, any>;
+
+/** `serverless package` with no AWS credentials, as a deploy pipeline's first step. */
+beforeAll(async () => {
+  const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', GATEHOUSE_BUILD_DIR: join('.gatehouse', 'build', 'package-test') };
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE']) delete env[name];
+  await run(process.execPath, [join(ROOT, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', 'ci', '--package', out], { cwd: ROOT, env });
+  resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+}, 180_000);
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function actionsOf(functionKey: string): string[] {
+  const role = resources[`${functionKey}IamRoleLambdaExecution`];
+  if (!role) return [];
+  return role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement).flatMap((s: any) => s.Action).filter((a: string) => a.startsWith('dynamodb:'));
+}
+
+describe('serverless package', () => {
+  it('defines the table with TTL, point-in-time recovery and on-demand billing', () => {
+    const table = resources.GatehouseTable.Properties;
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.GlobalSecondaryIndexes.map((i: any) => i.IndexName)).toEqual(['GSI1']);
+  });
+
+  it('gives each function only the DynamoDB actions it uses', () => {
+    expect(actionsOf('Authorizer')).toEqual(['dynamodb:BatchGetItem']);
+    expect(actionsOf('SessionRefresh')).toEqual(['dynamodb:BatchGetItem']);
+    expect(actionsOf('SessionLogout')).toEqual(['dynamodb:DeleteItem']);
+    expect(actionsOf('LocalUserpassRegister')).toEqual(['dynamodb:PutItem']);
+    expect(actionsOf('Location')).toEqual([]);
+    expect(resources.LocationLambdaFunction.Properties.Role).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
+    const shared = resources.IamRoleLambdaExecution.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    expect(shared.flatMap((s: any) => s.Action).filter((a: string) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('runs on Node 22 or newer with one artifact per function', () => {
+    const functions = Object.values(resources).filter((r: any) => r.Type === 'AWS::Lambda::Function') as any[];
+    expect(functions.length).toBeGreaterThan(10);
+    for (const fn of functions) expect(Number(/nodejs(\d+)/.exec(fn.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
+    const zips = readdirSync(out).filter((f) => f.endsWith('.zip'));
+    expect(zips.length).toBe(functions.length);
+    for (const zip of zips) expect(statSync(join(out, zip)).size, zip).toBeLessThan(2 * 1024 * 1024);
+  });
+});

@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, freePort, isPortFree } from '../../scripts/local-stack';
+
+interface Started {
+  child: ChildProcess;
+  stdout: string[];
+  ready: Promise<string>;
+}
+
+/** `npm start` as a user runs it (through tsx, the script npm runs), with PORT and APP_ID. */
+function start(port: number, appId: string): Started {
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/start.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), APP_ID: appId },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const ready = new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      for (const line of lines) {
+        stdout.push(line);
+        if (line.startsWith('Gatehouse ready:')) resolve(line);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}`)));
+  });
+  return { child, stdout, ready };
+}
+
+/** Every process below `pid`, read from /proc. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push(c), walk(c)));
+  walk(pid);
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/\) Z /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  it('runs two copies side by side, prints one ready line each, and SIGTERM stops everything', async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    const [a, b] = [start(portA, 'side-a'), start(portB, 'side-b')];
+    try {
+      expect(await a.ready).toBe(`Gatehouse ready: baseUrl=http://localhost:${portA} appId=side-a`);
+      expect(await b.ready).toBe(`Gatehouse ready: baseUrl=http://localhost:${portB} appId=side-b`);
+      for (const [port, app] of [[portA, 'side-a'], [portB, 'side-b']] as const) {
+        const res = await fetch(`http://localhost:${port}/api/client/v2.0/app/${app}/location`);
+        expect(res.status).toBe(200);
+        expect((await res.json() as { hostname: string }).hostname).toBe(`http://localhost:${port}`);
+      }
+      const anon = await fetch(`http://localhost:${portA}/api/client/v2.0/app/side-a/auth/providers/anon-user/login`, { method: 'POST' });
+      expect(anon.status).toBe(200);
+      expect(a.stdout.filter((l) => l.trim() !== '')).toHaveLength(1);
+
+      const processes = descendants(a.child.pid!);
+      expect(processes.length).toBeGreaterThanOrEqual(2);
+      const exited = new Promise((resolve) => a.child.once('exit', resolve));
+      a.child.kill('SIGTERM');
+      await exited;
+      await new Promise((r) => setTimeout(r, 500));
+      expect(processes.filter(alive)).toEqual([]);
+      expect(await isPortFree(portA)).toBe(true);
+      expect((await fetch(`http://localhost:${portB}/api/client/v2.0/app/side-b/location`)).status).toBe(200);
+    } finally {
+      for (const s of [a, b]) if (s.child.exitCode === null) s.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }, 240_000);
+});

@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { errorStatuses } from '../lib/errors';
+
+const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+
+describe('README', () => {
+  it('shows the two commands', () => {
+    expect(readme).toContain('npm ci && npm start');
+    expect(readme).toContain('npm test');
+  });
+
+  it('lists every error code with the status the code table gives it', () => {
+    for (const [code, status] of Object.entries(errorStatuses)) {
+      expect(readme, code).toMatch(new RegExp(`\\| \`${code}\` \\| ${status} \\|`));
+    }
+  });
+});
