@@ -12,7 +12,7 @@ let resources: Record<string, any>;
 
 /** `serverless package` with no AWS credentials, as a deploy pipeline's first step. */
 beforeAll(async () => {
-  const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', GATEHOUSE_BUILD_DIR: join('.gatehouse', 'build', 'package-test') };
+  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', GATEHOUSE_BUILD_DIR: join('.gatehouse', 'build', 'package-test') };
   for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE']) delete env[name];
   await run(process.execPath, [join(ROOT, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', 'ci', '--package', out], { cwd: ROOT, env });
   resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;

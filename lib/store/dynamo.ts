@@ -81,6 +81,7 @@ export function createDynamoStore(doc: DynamoDBDocumentClient, table: string): S
     };
     const found: Item[] = [];
     for (let attempt = 0; request && attempt < 4; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
       const out: BatchGetCommandOutput = await guard(doc.send(new BatchGetCommand({ RequestItems: request })));
       found.push(...((out.Responses?.[table] ?? []) as Item[]));
       const rest = out.UnprocessedKeys?.[table];

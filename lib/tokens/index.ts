@@ -38,7 +38,8 @@ export interface Tokens {
 
 const ACCESS_TYP = 'at+jwt';
 const REFRESH_TYP = 'rt+jwt';
-const MAX_TOKEN_LENGTH = 16 * 1024;
+/** Room for 16 KB of custom user data in an access token, and no more. */
+const MAX_TOKEN_LENGTH = 32 * 1024;
 
 export type Clock = () => number;
 
