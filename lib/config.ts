@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import bundledProviders from '../providers.json';
+import { type ProviderSettings, parseProviderSettings } from './providers/settings';
 
 /** Validated, frozen settings. The only module that reads `process.env`. */
 export interface Config {
@@ -24,6 +26,10 @@ export interface Config {
   readonly sessionCheckCacheMs: number;
   /** `*` echoes any Origin; otherwise the exact origins allowed for browsers. */
   readonly allowedOrigins: readonly string[];
+  /** Enabled login providers and their settings (README, "Providers"). */
+  readonly providers: ProviderSettings;
+  /** Answer link conflicts with InvalidSession, as the real server does (loops realm-web 2.0.1). */
+  readonly strictLinkConflictCode: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -84,7 +90,19 @@ export function loadConfig(env: Env): Config {
     passwordMaxLength: 128,
     sessionCheckCacheMs: integer(env, 'GATEHOUSE_SESSION_CHECK_CACHE_MS', 1000, 0, 60_000),
     allowedOrigins: Object.freeze((env.GATEHOUSE_ALLOWED_ORIGINS?.trim() || '*').split(',').map((o) => o.trim())),
+    providers: parseProviderSettings(providerDocument(env), env),
+    strictLinkConflictCode: env.GATEHOUSE_STRICT_LINK_CONFLICT_CODE === 'true',
   });
+}
+
+function providerDocument(env: Env): unknown {
+  const raw = env.GATEHOUSE_PROVIDERS?.trim();
+  if (!raw) return bundledProviders;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ConfigError('configuration: GATEHOUSE_PROVIDERS is not valid JSON');
+  }
 }
 
 let cached: Config | undefined;

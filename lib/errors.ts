@@ -13,6 +13,11 @@ const STATUS = {
   InvalidParameter: 400,
   MissingParameter: 400,
   AccountNameInUse: 409,
+  /**
+   * A link whose credential belongs to another user: the real server answers 401, and this code keeps
+   * realm-web from a refresh loop (protocol §5); the client sees AccountNameInUse.
+   */
+  LinkConflict: 401,
   AppNotFound: 404,
   AuthProviderNotFound: 404,
   FunctionNotFound: 404,
@@ -23,6 +28,9 @@ const STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof STATUS;
+
+/** Internal codes that reach the client under a protocol code of their own. */
+const WIRE: Partial<Record<ErrorCode, string>> = { LinkConflict: 'AccountNameInUse' };
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -36,10 +44,18 @@ export class AppError extends Error {
   get status(): number {
     return STATUS[this.code];
   }
+
+  /** The protocol's `error_code` string for this error. */
+  get wireCode(): string {
+    return WIRE[this.code] ?? this.code;
+  }
 }
 
-/** Every error table row, for the README and the tests. */
-export const errorStatuses: Readonly<Record<ErrorCode, number>> = STATUS;
+/** Every row of the code table as the client sees it, for the README and the tests. */
+export const errorTable: readonly { code: string; status: number }[] = Object.entries(STATUS).map(([code, status]) => ({
+  code: WIRE[code as ErrorCode] ?? code,
+  status,
+}));
 
 /** The refresh-token failure every SDK knows: realm-web's logOut() swallows exactly this text. */
 export function refreshTokenNotFound(): AppError {

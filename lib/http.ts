@@ -52,7 +52,7 @@ export function route(fn: (req: Request) => Promise<Reply>): Handler {
 }
 
 function errorReply(error: unknown, req: Request): Reply {
-  if (error instanceof AppError) return json(error.status, { error: error.message, error_code: error.code });
+  if (error instanceof AppError) return json(error.status, { error: error.message, error_code: error.wireCode });
   if (error instanceof StoreUnavailable) {
     log('warn', 'storage unavailable', { requestId: req.requestId, path: req.path, error: error.cause });
     return json(503, { error: 'service temporarily unavailable, please retry', error_code: 'ServiceUnavailable' });
@@ -149,6 +149,11 @@ export function bearerToken(req: Request): string {
   const match = /^Bearer +(\S+)$/i.exec(header.trim());
   if (!match) throw invalidSession('invalid session: malformed Authorization header');
   return match[1];
+}
+
+/** With `?link=true`, the access token of the user to extend (protocol §5); otherwise none is read. */
+export function linkToken(req: Request): string | undefined {
+  return req.query.link === 'true' ? bearerToken(req) : undefined;
 }
 
 /** Base URL clients reach this deployment at: configured, or derived from Host and the API stage. */

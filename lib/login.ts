@@ -3,7 +3,7 @@ import { AppError } from './errors';
 import { derivedId, newObjectId } from './ids';
 import type { Runtime } from './runtime';
 import { newSession } from './sessions';
-import { ConditionFailed, type Identity, type User, type UserType } from './store';
+import { ConditionFailed, type Identity, type User, type UserProfile, type UserType } from './store';
 
 /** The login response every SDK reads (protocol §4.3). */
 export interface AuthInfo {
@@ -13,12 +13,16 @@ export interface AuthInfo {
   device_id: string;
 }
 
-export interface NewAccount {
-  type: UserType;
+/** An identity a provider vouched for, and what the provider says about its user. */
+export interface ProvenIdentity {
   identity: Omit<Identity, 'provider_id'>;
+  /** Merged into the user's `data`. */
   data: Record<string, unknown>;
-  /** Binds this unclaimed email/password credential to the new user in the same transaction. */
+  /** The owner when the provider already knows it (`null`: known to have none); otherwise looked up. */
+  ownerId?: string | null;
+  /** Binds this unclaimed email/password credential to the user in the same transaction. */
   claimEmail?: string;
+  userType?: UserType;
 }
 
 /** The provider config id of a provider type; stable per app. */
@@ -26,42 +30,70 @@ export function providerId(rt: Runtime, providerType: string): string {
   return derivedId(`provider:${rt.config.appId}:${providerType}`);
 }
 
+export function withProviderId(rt: Runtime, identity: ProvenIdentity['identity']): Identity {
+  return { ...identity, provider_id: providerId(rt, identity.provider_type) };
+}
+
 /**
- * Creates a user with its first identity and opens its first session in one transaction: a failure
- * leaves nothing behind. Throws ConditionFailed when the identity or credential was taken meanwhile.
+ * Logs in the user owning the identity, creating user and identity on first login (one transaction;
+ * a parallel first login of the same identity ends in the same user). Throws UserDisabled.
  */
-export async function createUserAndLogIn(rt: Runtime, account: NewAccount, info: DeviceInfo): Promise<AuthInfo> {
+export async function logInIdentity(rt: Runtime, proven: ProvenIdentity, device: DeviceInfo): Promise<AuthInfo> {
+  const { provider_type: type, id } = proven.identity;
+  const owner = proven.ownerId === undefined ? await rt.store.findIdentityOwner(type, id) : proven.ownerId;
+  if (owner) return logInUser(rt, owner, device, proven);
+  try {
+    return await createUserAndLogIn(rt, proven, device);
+  } catch (error) {
+    if (!(error instanceof ConditionFailed)) throw error;
+    const winner = await rt.store.findIdentityOwner(type, id);
+    if (!winner) throw error;
+    return logInUser(rt, winner, device, proven);
+  }
+}
+
+/** Creates a user with its first identity and opens its first session, all in one transaction. */
+export async function createUserAndLogIn(rt: Runtime, proven: ProvenIdentity, info: DeviceInfo): Promise<AuthInfo> {
   const now = rt.clock();
   const seconds = Math.floor(now / 1000);
-  const identity: Identity = { ...account.identity, provider_id: providerId(rt, account.identity.provider_type) };
   const user: User = {
     id: newObjectId(),
-    type: account.type,
-    identities: [identity],
-    data: account.data,
+    type: proven.userType ?? 'normal',
+    identities: [withProviderId(rt, proven.identity)],
+    data: proven.data,
     creationDate: seconds,
     lastAuthenticationDate: seconds,
     disabled: false,
   };
   const device = deviceForLogin(user.id, info, undefined, now);
   const { session, refreshToken } = await newSession(rt, user.id, device.id);
-  await rt.store.createUserWithSession({ user, session, device, claimEmail: account.claimEmail });
+  await rt.store.createUserWithSession({ user, session, device, claimEmail: proven.claimEmail });
   return authInfo(rt, user.id, device.id, session.id, refreshToken);
 }
 
+/** The user's identities and data after a login refreshed one identity's metadata, if anything changed. */
+function refreshedProfile(user: User, proven: ProvenIdentity | undefined): UserProfile | undefined {
+  if (!proven) return undefined;
+  const { provider_type: type, id, provider_data } = proven.identity;
+  const identities = user.identities.map((i) => (i.provider_type === type && i.id === id && provider_data ? { ...i, provider_data } : i));
+  const profile = { identities, data: { ...user.data, ...proven.data } };
+  return JSON.stringify(profile) === JSON.stringify({ identities: user.identities, data: user.data }) ? undefined : profile;
+}
+
 /**
- * Opens a new session for an existing user, keeping a device id the user already has.
- * Throws UserDisabled, or AuthError when the user no longer exists.
+ * Opens a new session for an existing user, keeping a device id the user already has and refreshing
+ * the identity's metadata. Throws UserDisabled, or AuthError when the user no longer exists.
  */
-export async function logInUser(rt: Runtime, userId: string, info: DeviceInfo): Promise<AuthInfo> {
+export async function logInUser(rt: Runtime, userId: string, info: DeviceInfo, proven?: ProvenIdentity): Promise<AuthInfo> {
   const { user, device: known } = await rt.store.getUserAndDevice(userId, info.deviceId);
   if (!user) throw new AppError('AuthError', 'user not found');
   if (user.disabled) throw new AppError('UserDisabled', 'user disabled');
   const now = rt.clock();
   const device = deviceForLogin(userId, info, known, now);
   const { session, refreshToken } = await newSession(rt, userId, device.id);
+  const profile = refreshedProfile(user, proven);
   try {
-    await rt.store.startSession({ session, device, authenticatedAt: Math.floor(now / 1000) });
+    await rt.store.startSession({ session, device, authenticatedAt: Math.floor(now / 1000), profile });
   } catch (error) {
     if (error instanceof ConditionFailed) throw new AppError('AuthError', 'user not found');
     throw error;
@@ -69,7 +101,7 @@ export async function logInUser(rt: Runtime, userId: string, info: DeviceInfo): 
   return authInfo(rt, userId, device.id, session.id, refreshToken);
 }
 
-async function authInfo(rt: Runtime, userId: string, deviceId: string, sessionId: string, refreshToken: string) {
+async function authInfo(rt: Runtime, userId: string, deviceId: string, sessionId: string, refreshToken: string): Promise<AuthInfo> {
   const accessToken = await rt.tokens.signAccess({ userId, sessionId, deviceId });
   return { access_token: accessToken, refresh_token: refreshToken, user_id: userId, device_id: deviceId };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { errorStatuses } from '../lib/errors';
+import { errorTable } from '../lib/errors';
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 
@@ -12,7 +12,7 @@ describe('README', () => {
   });
 
   it('lists every error code with the status the code table gives it', () => {
-    for (const [code, status] of Object.entries(errorStatuses)) {
+    for (const { code, status } of errorTable) {
       expect(readme, code).toMatch(new RegExp(`\\| \`${code}\` \\| ${status} \\|`));
     }
   });

@@ -1,13 +1,13 @@
 import type { DeviceInfo } from '../devices';
 import { newAnonymousIdentityId } from '../ids';
-import { type AuthInfo, createUserAndLogIn } from '../login';
+import { type LinkInfo, signIn } from '../linking';
+import type { AuthInfo } from '../login';
 import type { Runtime } from '../runtime';
+import { requireProvider } from './settings';
 
 /** Every anonymous login creates a new user (protocol §4.4); reuse is the client's business. */
-export function logInAnonymously(rt: Runtime, device: DeviceInfo): Promise<AuthInfo> {
-  return createUserAndLogIn(
-    rt,
-    { type: 'normal', identity: { id: newAnonymousIdentityId(), provider_type: 'anon-user' }, data: {} },
-    device,
-  );
+export function logInAnonymously(rt: Runtime, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
+  requireProvider(rt.config.providers, 'anon-user');
+  const identity = { id: newAnonymousIdentityId(), provider_type: 'anon-user' };
+  return signIn(rt, { identity, data: {}, ownerId: null }, device, linkToken);
 }

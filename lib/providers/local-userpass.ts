@@ -2,9 +2,11 @@ import type { DeviceInfo } from '../devices';
 import { USERPASS, checkEmail, emailKey } from '../emails';
 import { AppError } from '../errors';
 import { newObjectId } from '../ids';
-import { type AuthInfo, createUserAndLogIn, logInUser } from '../login';
+import { type LinkInfo, signIn } from '../linking';
+import type { AuthInfo } from '../login';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords';
 import type { Runtime } from '../runtime';
+import { requireProvider } from './settings';
 import { ConditionFailed, type Credential } from '../store';
 
 
@@ -13,6 +15,7 @@ import { ConditionFailed, type Credential } from '../store';
  * by the first login. Throws BadRequest or AccountNameInUse.
  */
 export async function registerUser(rt: Runtime, email: string, password: string): Promise<void> {
+  requireProvider(rt.config.providers, USERPASS);
   checkEmail(email);
   checkPasswordPolicy(password, rt.config);
   const credential: Credential = {
@@ -30,36 +33,27 @@ export async function registerUser(rt: Runtime, email: string, password: string)
 }
 
 /**
- * Logs in with email and password; an unknown email and a wrong password are indistinguishable,
- * in answer and in time. Throws InvalidPassword or UserDisabled.
+ * Logs in with email and password (or links them with `linkToken`); an unknown email and a wrong
+ * password are indistinguishable, in answer and in time. Throws InvalidPassword or UserDisabled.
  */
-export async function logInWithPassword(rt: Runtime, email: string, password: string, device: DeviceInfo): Promise<AuthInfo> {
+export async function logInWithPassword(
+  rt: Runtime,
+  email: string,
+  password: string,
+  device: DeviceInfo,
+  linkToken?: string,
+): Promise<AuthInfo | LinkInfo> {
+  requireProvider(rt.config.providers, USERPASS);
   const key = emailKey(email);
   const credential = await rt.store.getCredential(key);
   if (!(await verifyPassword(credential?.passwordHash, password)) || !credential) {
     throw new AppError('InvalidPassword', 'invalid username/password');
   }
-  if (credential.userId) return logInUser(rt, credential.userId, device);
-  try {
-    return await createUserAndLogIn(
-      rt,
-      {
-        type: 'normal',
-        identity: { id: credential.identityId, provider_type: USERPASS, provider_data: { email: credential.email } },
-        data: { email: credential.email },
-        claimEmail: key,
-      },
-      device,
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionFailed)) throw error;
-    return logInClaimed(rt, key, device);
-  }
-}
-
-/** A parallel first login created the user a moment ago: log in to that one. */
-async function logInClaimed(rt: Runtime, key: string, device: DeviceInfo): Promise<AuthInfo> {
-  const claimed = await rt.store.getCredential(key);
-  if (!claimed?.userId) throw new AppError('InvalidPassword', 'invalid username/password');
-  return logInUser(rt, claimed.userId, device);
+  const proven = {
+    identity: { id: credential.identityId, provider_type: USERPASS, provider_data: { email: credential.email } },
+    data: { email: credential.email },
+    ownerId: credential.userId ?? null,
+    claimEmail: credential.userId ? undefined : key,
+  };
+  return signIn(rt, proven, device, linkToken);
 }

@@ -18,6 +18,7 @@ import {
   type Item,
   credentialItem,
   deviceItem,
+  identityItem,
   sessionItem,
   toCredential,
   toDevice,
@@ -67,6 +68,18 @@ export function createDynamoStore(doc: DynamoDBDocumentClient, table: string): S
     Put: { TableName: table, Item: item, ...(condition ? { ConditionExpression: condition } : {}) },
   });
 
+  /** Binds an email/password credential to its user, once. */
+  const claim = (emailKey: string, userId: string): TransactItem => ({
+    Update: {
+      TableName: table,
+      Key: credentialKey(emailKey),
+      UpdateExpression: 'SET #userId = :userId',
+      ConditionExpression: `${EXISTS} AND attribute_not_exists(#userId)`,
+      ExpressionAttributeNames: { '#userId': 'userId' },
+      ExpressionAttributeValues: { ':userId': userId },
+    },
+  });
+
   async function transact(items: TransactItem[], labels: string[]): Promise<void> {
     try {
       await doc.send(new TransactWriteCommand({ TransactItems: items }));
@@ -96,37 +109,29 @@ export function createDynamoStore(doc: DynamoDBDocumentClient, table: string): S
       const items: TransactItem[] = [put(userItem(user), NOT_EXISTS)];
       const labels = ['user'];
       for (const identity of user.identities) {
-        items.push(put({ ...identityKey(identity.provider_type, identity.id), type: 'identity', userId: user.id }, NOT_EXISTS));
+        items.push(put(identityItem(identity, user.id), NOT_EXISTS));
         labels.push('identity');
       }
       if (claimEmail) {
-        items.push({
-          Update: {
-            TableName: table,
-            Key: credentialKey(claimEmail),
-            UpdateExpression: 'SET #userId = :userId',
-            ConditionExpression: `${EXISTS} AND attribute_not_exists(#userId)`,
-            ExpressionAttributeNames: { '#userId': 'userId' },
-            ExpressionAttributeValues: { ':userId': user.id },
-          },
-        });
+        items.push(claim(claimEmail, user.id));
         labels.push('credential');
       }
       items.push(put(sessionItem(session)), put(deviceItem(device)));
       await transact(items, labels);
     },
 
-    async startSession({ session, device, authenticatedAt }) {
+    async startSession({ session, device, authenticatedAt, profile }) {
+      const profileSet = profile ? ', #identities = :identities, #data = :data' : '';
       await transact(
         [
           {
             Update: {
               TableName: table,
               Key: userKey(session.userId),
-              UpdateExpression: 'SET #last = :now',
+              UpdateExpression: `SET #last = :now${profileSet}`,
               ConditionExpression: EXISTS,
-              ExpressionAttributeNames: { '#last': 'lastAuthenticationDate' },
-              ExpressionAttributeValues: { ':now': authenticatedAt },
+              ExpressionAttributeNames: { '#last': 'lastAuthenticationDate', ...(profile ? { '#identities': 'identities', '#data': 'data' } : {}) },
+              ExpressionAttributeValues: { ':now': authenticatedAt, ...(profile ? { ':identities': profile.identities, ':data': profile.data } : {}) },
             },
           },
           put(sessionItem(session)),
@@ -134,6 +139,29 @@ export function createDynamoStore(doc: DynamoDBDocumentClient, table: string): S
         ],
         ['user'],
       );
+    },
+
+    async findIdentityOwner(providerType, identityId) {
+      const out = await guard(doc.send(new GetCommand({ TableName: table, Key: identityKey(providerType, identityId), ConsistentRead: true })));
+      return out.Item?.userId as string | undefined;
+    },
+
+    async addIdentity({ userId, identity, profile, claimEmail }) {
+      const items: TransactItem[] = [
+        {
+          Update: {
+            TableName: table,
+            Key: userKey(userId),
+            UpdateExpression: 'SET #identities = :identities, #data = :data',
+            ConditionExpression: EXISTS,
+            ExpressionAttributeNames: { '#identities': 'identities', '#data': 'data' },
+            ExpressionAttributeValues: { ':identities': profile.identities, ':data': profile.data },
+          },
+        },
+        put(identityItem(identity, userId), NOT_EXISTS),
+      ];
+      if (claimEmail) items.push(claim(claimEmail, userId));
+      await transact(items, ['user', 'identity', 'credential']);
     },
 
     async getUserAndDevice(userId, deviceId) {

@@ -1,4 +1,4 @@
-import type { Credential, Device, Session, User, UserPage } from './types';
+import type { Credential, Device, Identity, Session, User, UserPage, UserProfile } from './types';
 
 export type * from './types';
 export { ConditionFailed, StoreUnavailable } from './errors';
@@ -11,8 +11,18 @@ export interface Store {
    * Throws ConditionFailed('identity' | 'credential') when another user won the race.
    */
   createUserWithSession(input: NewUserSession): Promise<void>;
-  /** Opens a session on an existing user and records the login; ConditionFailed('user') if it is gone. */
-  startSession(input: { session: Session; device: Device; authenticatedAt: number }): Promise<void>;
+  /**
+   * Opens a session on an existing user and records the login, with the user's refreshed identities
+   * and data when given; ConditionFailed('user') if the user is gone.
+   */
+  startSession(input: { session: Session; device: Device; authenticatedAt: number; profile?: UserProfile }): Promise<void>;
+  /** The id of the user owning an identity, if any (strongly consistent). */
+  findIdentityOwner(providerType: string, identityId: string): Promise<string | undefined>;
+  /**
+   * Attaches a new identity to an existing user, with the merged profile, in one transaction (and
+   * claims `claimEmail`'s credential). ConditionFailed('user' | 'identity' | 'credential').
+   */
+  addIdentity(input: { userId: string; identity: Identity; profile: UserProfile; claimEmail?: string }): Promise<void>;
   getUserAndDevice(userId: string, deviceId?: string): Promise<{ user?: User; device?: Device }>;
   /** One round trip for every token check: the user and the session, strongly consistent. */
   getUserAndSession(userId: string, sessionId: string): Promise<{ user?: User; session?: Session }>;

@@ -1,5 +1,5 @@
-import type { Credential, Device, Session, User } from './types';
-import { USERS_PARTITION, credentialKey, deviceKey, sessionKey, userKey } from './keys';
+import type { Credential, Device, Identity, Session, User } from './types';
+import { USERS_PARTITION, credentialKey, deviceKey, identityKey, sessionKey, userKey } from './keys';
 
 /** Mapping between domain records and table items; the only place that knows attribute names. */
 
@@ -78,4 +78,8 @@ export function credentialItem(emailKey: string, cred: Credential): Item {
 export function toCredential(item: Item): Credential {
   const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
   return rest as unknown as Credential;
+}
+
+export function identityItem(identity: Identity, userId: string): Item {
+  return { ...identityKey(identity.provider_type, identity.id), type: 'identity', userId };
 }

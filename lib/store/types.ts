@@ -21,6 +21,12 @@ export interface User {
   sessionsValidAfter?: number;
 }
 
+/** The parts of a user that logins and links rewrite. */
+export interface UserProfile {
+  identities: Identity[];
+  data: Record<string, unknown>;
+}
+
 export interface Session {
   id: string;
   userId: string;

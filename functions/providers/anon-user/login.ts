@@ -1,10 +1,10 @@
 import { readDeviceInfo } from '../../../lib/devices';
-import { json, readBody, requireApp, route } from '../../../lib/http';
+import { json, linkToken, readBody, requireApp, route } from '../../../lib/http';
 import { logInAnonymously } from '../../../lib/providers/anon-user';
 import { runtime } from '../../../lib/runtime';
 
 export const handler = route(async (req) => {
   requireApp(req);
   const device = readDeviceInfo(readBody(req));
-  return json(200, await logInAnonymously(await runtime(), device));
+  return json(200, await logInAnonymously(await runtime(), device, linkToken(req)));
 });

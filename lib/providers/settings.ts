@@ -1,0 +1,130 @@
+import { AppError } from '../errors';
+
+/**
+ * Provider configuration: which providers are enabled and how each is set up. Read from
+ * GATEHOUSE_PROVIDERS (JSON) or the bundled providers.json, validated once at cold start.
+ * String values of the form `${env:NAME}` are replaced by that environment variable, so secrets stay
+ * out of the file.
+ */
+export interface MetadataField {
+  /** Dot path in the source (JWT claims, function result). */
+  name: string;
+  /** Key in the user's `data` and the identity's `provider_data`; defaults to the last path part. */
+  fieldName: string;
+  required: boolean;
+}
+
+export interface CustomTokenSettings {
+  signingAlgorithm: 'HS256' | 'RS256';
+  /** HS256 shared secrets or RS256 PEM public keys, at most 3, optionally with a `kid`. */
+  keys: { kid?: string; secret?: string; pem?: string }[];
+  jwksUrl?: string;
+  audience: string[];
+  requireAllAudiences: boolean;
+  issuer?: string;
+  metadataFields: MetadataField[];
+}
+
+export interface ProviderSettings {
+  enabled: ReadonlySet<string>;
+  customToken?: CustomTokenSettings;
+  raw: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+export class ProviderConfigError extends Error {}
+
+/** Throws AuthProviderNotFound unless the provider is enabled. */
+export function requireProvider(settings: ProviderSettings, type: string): void {
+  if (!settings.enabled.has(type)) throw new AppError('AuthProviderNotFound', `authentication provider '${type}' not found`);
+}
+
+export const PROVIDER_TYPES = [
+  'anon-user',
+  'local-userpass',
+  'api-key',
+  'custom-token',
+  'custom-function',
+  'oauth2-google',
+  'oauth2-facebook',
+] as const;
+
+function fail(message: string): never {
+  throw new ProviderConfigError(`configuration: providers: ${message}`);
+}
+
+/** Replaces `${env:NAME}` strings; a missing variable is an error only if the provider is enabled. */
+function substitute(value: unknown, env: Record<string, string | undefined>, where: string): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const found = env[name];
+      if (found === undefined || found === '') fail(`${where} needs the environment variable ${name}`);
+      return found;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => substitute(v, env, where));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, env, where)]));
+  }
+  return value;
+}
+
+function strings(value: unknown, where: string, min = 1): string[] {
+  if (!Array.isArray(value) || value.length < min || !value.every((v) => typeof v === 'string' && v !== '')) {
+    fail(`${where} must be a list of at least ${min} non-empty strings`);
+  }
+  return value as string[];
+}
+
+export function parseMetadataFields(value: unknown, where: string): MetadataField[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail(`${where}.metadataFields must be a list`);
+  return value.map((field, i) => {
+    const f = field as Record<string, unknown>;
+    if (typeof f?.name !== 'string' || !f.name) fail(`${where}.metadataFields[${i}].name must be a string`);
+    const fieldName = typeof f.fieldName === 'string' && f.fieldName ? f.fieldName : (f.name as string).split('.').pop()!;
+    return { name: f.name as string, fieldName, required: f.required === true };
+  });
+}
+
+function parseCustomToken(raw: Record<string, unknown>): CustomTokenSettings {
+  const where = 'custom-token';
+  const alg = raw.signingAlgorithm;
+  if (alg !== 'HS256' && alg !== 'RS256') fail(`${where}.signingAlgorithm must be HS256 or RS256`);
+  const keys = (raw.keys ?? []) as CustomTokenSettings['keys'];
+  if (!Array.isArray(keys) || keys.length > 3) fail(`${where}.keys must be a list of at most 3 keys`);
+  const jwksUrl = typeof raw.jwksUrl === 'string' ? raw.jwksUrl : undefined;
+  if (alg === 'HS256' && (!keys.length || !keys.every((k) => typeof k.secret === 'string' && k.secret.length >= 32))) {
+    fail(`${where}: HS256 needs 1 to 3 keys with a "secret" of at least 32 characters`);
+  }
+  if (alg === 'RS256' && !jwksUrl && (!keys.length || !keys.every((k) => typeof k.pem === 'string'))) {
+    fail(`${where}: RS256 needs "jwksUrl" or 1 to 3 keys with a "pem"`);
+  }
+  return {
+    signingAlgorithm: alg,
+    keys,
+    jwksUrl,
+    audience: strings(raw.audience, `${where}.audience`),
+    requireAllAudiences: raw.requireAllAudiences === true,
+    issuer: typeof raw.issuer === 'string' && raw.issuer ? raw.issuer : undefined,
+    metadataFields: parseMetadataFields(raw.metadataFields, where),
+  };
+}
+
+/** Validates the provider document; throws ProviderConfigError naming the provider and setting. */
+export function parseProviderSettings(document: unknown, env: Record<string, string | undefined>): ProviderSettings {
+  if (!document || typeof document !== 'object' || Array.isArray(document)) fail('must be a JSON object');
+  const enabled = new Set<string>();
+  const raw: Record<string, Record<string, unknown>> = {};
+  for (const [type, value] of Object.entries(document as Record<string, unknown>)) {
+    if (!(PROVIDER_TYPES as readonly string[]).includes(type)) fail(`unknown provider type "${type}"`);
+    const settings = value as Record<string, unknown>;
+    if (!settings || typeof settings !== 'object' || settings.enabled !== true) continue;
+    enabled.add(type);
+    raw[type] = substitute(settings, env, type) as Record<string, unknown>;
+  }
+  return {
+    enabled,
+    customToken: enabled.has('custom-token') ? parseCustomToken(raw['custom-token']) : undefined,
+    raw,
+  };
+}
