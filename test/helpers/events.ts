@@ -9,6 +9,7 @@ export interface EventInput {
   path: string;
   headers?: Record<string, string>;
   params?: Record<string, string>;
+  query?: Record<string, string>;
   body?: unknown;
   token?: string;
 }
@@ -27,9 +28,10 @@ export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
     version: '2.0',
     routeKey: `${method} ${input.path}`,
     rawPath: input.path,
-    rawQueryString: '',
+    rawQueryString: new URLSearchParams(input.query ?? {}).toString(),
     headers,
     pathParameters: input.params,
+    queryStringParameters: input.query,
     body,
     isBase64Encoded: false,
     requestContext: {
