@@ -85,7 +85,7 @@ function refreshedProfile(user: User, proven: ProvenIdentity | undefined): UserP
  * the identity's metadata. Throws UserDisabled, or AuthError when the user no longer exists.
  */
 export async function logInUser(rt: Runtime, userId: string, info: DeviceInfo, proven?: ProvenIdentity): Promise<AuthInfo> {
-  const { user, device: known } = await rt.store.getUserAndDevice(userId, info.deviceId);
+  const { user, device: known } = await rt.store.getLoginState(userId, info.deviceId);
   if (!user) throw new AppError('AuthError', 'user not found');
   if (user.disabled) throw new AppError('UserDisabled', 'user disabled');
   const now = rt.clock();

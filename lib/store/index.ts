@@ -1,4 +1,4 @@
-import type { Credential, Device, Identity, Session, User, UserPage, UserProfile } from './types';
+import type { ApiKey, Credential, Device, Identity, Session, User, UserPage, UserProfile } from './types';
 
 export type * from './types';
 export { ConditionFailed, StoreUnavailable } from './errors';
@@ -23,7 +23,8 @@ export interface Store {
    * claims `claimEmail`'s credential). ConditionFailed('user' | 'identity' | 'credential').
    */
   addIdentity(input: { userId: string; identity: Identity; profile: UserProfile; claimEmail?: string }): Promise<void>;
-  getUserAndDevice(userId: string, deviceId?: string): Promise<{ user?: User; device?: Device }>;
+  /** What a login of an existing user reads, in one round trip: the user, its device and API key. */
+  getLoginState(userId: string, deviceId?: string, apiKeyId?: string): Promise<{ user?: User; device?: Device; apiKey?: ApiKey }>;
   /** One round trip for every token check: the user and the session, strongly consistent. */
   getUserAndSession(userId: string, sessionId: string): Promise<{ user?: User; session?: Session }>;
   /** Deletes the session if its refresh hash matches; false when there was none. */
@@ -36,6 +37,19 @@ export interface Store {
    * and devices in bounded batches. False when the user did not exist.
    */
   deleteUser(user: User, emailKeys: string[]): Promise<boolean>;
+  /**
+   * Creates an API key with its name reservation and secret lookup; a user key also counts against
+   * the user's limit, a server key creates its server user. ConditionFailed('limit' | 'name').
+   */
+  createApiKey(input: { key: ApiKey; limit?: number; serverUser?: User }): Promise<void>;
+  /** Owner and id of the key whose secret hashes to `keyHash`. */
+  findApiKey(keyHash: string): Promise<{ userId: string; keyId: string } | undefined>;
+  listApiKeys(userId: string): Promise<ApiKey[]>;
+  getApiKey(userId: string, keyId: string): Promise<ApiKey | undefined>;
+  /** False when the user has no such key. */
+  setApiKeyDisabled(userId: string, keyId: string, disabled: boolean): Promise<boolean>;
+  /** Deletes the key, its name and its lookup; false when the user has no such key. */
+  deleteApiKey(userId: string, keyId: string): Promise<boolean>;
   /** Users in id order, `limit` at a time, starting after `after`. */
   listUsers(options: { after?: string; limit: number; desc?: boolean }): Promise<UserPage>;
 }

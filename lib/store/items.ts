@@ -1,5 +1,5 @@
-import type { Credential, Device, Identity, Session, User } from './types';
-import { USERS_PARTITION, credentialKey, deviceKey, identityKey, sessionKey, userKey } from './keys';
+import type { ApiKey, Credential, Device, Identity, Session, User } from './types';
+import { USERS_PARTITION, apiKeyKey, credentialKey, deviceKey, identityKey, sessionKey, userKey } from './keys';
 
 /** Mapping between domain records and table items; the only place that knows attribute names. */
 
@@ -82,4 +82,20 @@ export function toCredential(item: Item): Credential {
 
 export function identityItem(identity: Identity, userId: string): Item {
   return { ...identityKey(identity.provider_type, identity.id), type: 'identity', userId };
+}
+
+export function apiKeyItem(key: ApiKey): Item {
+  const { id, ...rest } = key;
+  return { ...apiKeyKey(key.userId, id), type: 'apikey', keyId: id, ...rest };
+}
+
+export function toApiKey(item: Item): ApiKey {
+  return {
+    id: item.keyId as string,
+    userId: item.userId as string,
+    name: item.name as string,
+    disabled: item.disabled === true,
+    keyHash: item.keyHash as string,
+    createdAt: item.createdAt as number,
+  };
 }

@@ -33,3 +33,17 @@ export function identityKey(providerType: string, identityId: string): Key {
 export function credentialKey(emailKey: string): Key {
   return { PK: `EMAIL#${emailKey}`, SK: 'EMAIL' };
 }
+
+export function apiKeyKey(userId: string, keyId: string): Key {
+  return { PK: `USER#${userId}`, SK: `APIKEY#${keyId}` };
+}
+
+/** Reserves an API key name within its owner: names are unique per user. */
+export function apiKeyNameKey(userId: string, name: string): Key {
+  return { PK: `USER#${userId}`, SK: `APIKEYNAME#${name}` };
+}
+
+/** Finds a key by the hash of its secret, which is all a login presents. */
+export function apiKeyLookupKey(keyHash: string): Key {
+  return { PK: `APIKEY#${keyHash}`, SK: 'APIKEY' };
+}

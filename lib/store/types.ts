@@ -63,3 +63,13 @@ export interface UserPage {
   /** Pass as `after` for the next page; absent on the last page. */
   next?: string;
 }
+
+/** A user or server API key; the secret itself is never stored, only its SHA-256. */
+export interface ApiKey {
+  id: string;
+  userId: string;
+  name: string;
+  disabled: boolean;
+  keyHash: string;
+  createdAt: number;
+}

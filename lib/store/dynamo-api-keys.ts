@@ -1,0 +1,100 @@
+import type { Store } from './index';
+import { ConditionFailed } from './errors';
+import { apiKeyItem, identityItem, toApiKey, userItem } from './items';
+import { apiKeyKey, apiKeyLookupKey, apiKeyNameKey, userKey } from './keys';
+import { EXISTS, NOT_EXISTS, type Table } from './table';
+
+type ApiKeyOperations = Pick<Store, 'createApiKey' | 'findApiKey' | 'listApiKeys' | 'getApiKey' | 'setApiKeyDisabled' | 'deleteApiKey'>;
+
+/** User and server API keys: the key under its owner, a name reservation, and a lookup by secret hash. */
+export function apiKeyOperations(t: Table): ApiKeyOperations {
+  return {
+    async createApiKey({ key, limit, serverUser }) {
+      const owner = serverUser
+        ? [t.put(userItem(serverUser), NOT_EXISTS), ...serverUser.identities.map((i) => t.put(identityItem(i, serverUser.id), NOT_EXISTS))]
+        : [
+            t.update({
+              Key: userKey(key.userId),
+              UpdateExpression: 'ADD #count :one',
+              ConditionExpression: `${EXISTS} AND (attribute_not_exists(#count) OR #count < :limit)`,
+              ExpressionAttributeNames: { '#count': 'apiKeyCount' },
+              ExpressionAttributeValues: { ':one': 1, ':limit': limit ?? 20 },
+            }),
+          ];
+      const labels = [...owner.map(() => 'limit'), 'key', 'name', 'lookup'];
+      await t.transact(
+        [
+          ...owner,
+          t.put(apiKeyItem(key), NOT_EXISTS),
+          t.put({ ...apiKeyNameKey(key.userId, key.name), type: 'apikey-name', keyId: key.id }, NOT_EXISTS),
+          t.put({ ...apiKeyLookupKey(key.keyHash), type: 'apikey-lookup', userId: key.userId, keyId: key.id }, NOT_EXISTS),
+        ],
+        labels,
+      );
+    },
+
+    async findApiKey(keyHash) {
+      const item = await t.get(apiKeyLookupKey(keyHash));
+      return item ? { userId: item.userId as string, keyId: item.keyId as string } : undefined;
+    },
+
+    async listApiKeys(userId) {
+      const out = await t.query({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': 'APIKEY#' },
+      });
+      return (out.Items ?? []).map(toApiKey);
+    },
+
+    async getApiKey(userId, keyId) {
+      const item = await t.get(apiKeyKey(userId, keyId));
+      return item ? toApiKey(item) : undefined;
+    },
+
+    async setApiKeyDisabled(userId, keyId, disabled) {
+      try {
+        await t.updateOne(
+          {
+            Key: apiKeyKey(userId, keyId),
+            UpdateExpression: 'SET #disabled = :disabled',
+            ConditionExpression: EXISTS,
+            ExpressionAttributeNames: { '#disabled': 'disabled' },
+            ExpressionAttributeValues: { ':disabled': disabled },
+          },
+          'key',
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionFailed) return false;
+        throw error;
+      }
+    },
+
+    async deleteApiKey(userId, keyId) {
+      const item = await t.get(apiKeyKey(userId, keyId));
+      if (!item) return false;
+      const key = toApiKey(item);
+      try {
+        await t.transact(
+          [
+            t.remove(apiKeyKey(userId, keyId), EXISTS),
+            t.remove(apiKeyNameKey(userId, key.name)),
+            t.remove(apiKeyLookupKey(key.keyHash)),
+            t.update({
+              Key: userKey(userId),
+              UpdateExpression: 'ADD #count :minus',
+              ConditionExpression: EXISTS,
+              ExpressionAttributeNames: { '#count': 'apiKeyCount' },
+              ExpressionAttributeValues: { ':minus': -1 },
+            }),
+          ],
+          ['key'],
+        );
+      } catch (error) {
+        if (error instanceof ConditionFailed && error.what === 'key') return false;
+        throw error;
+      }
+      return true;
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import type { NewUserSession, Store } from './index';
+import { ConditionFailed } from './errors';
+import {
+  type Item,
+  credentialItem,
+  deviceItem,
+  identityItem,
+  sessionItem,
+  toApiKey,
+  toCredential,
+  toDevice,
+  toSession,
+  toUser,
+  userItem,
+} from './items';
+import {
+  USERS_PARTITION,
+  type Key,
+  apiKeyKey,
+  apiKeyLookupKey,
+  credentialKey,
+  deviceKey,
+  identityKey,
+  sessionKey,
+  userKey,
+  userPartition,
+} from './keys';
+import { EXISTS, NOT_EXISTS, type Table, type TransactItem } from './table';
+import type { UserProfile } from './types';
+
+type UserOperations = Omit<Store, 'createApiKey' | 'findApiKey' | 'listApiKeys' | 'getApiKey' | 'setApiKeyDisabled' | 'deleteApiKey'>;
+
+/** Users, identities, credentials, sessions and devices on the single table. */
+export function userOperations(t: Table): UserOperations {
+  /** Binds an email/password credential to its user, once. */
+  const claim = (emailKey: string, userId: string): TransactItem =>
+    t.update({
+      Key: credentialKey(emailKey),
+      UpdateExpression: 'SET #userId = :userId',
+      ConditionExpression: `${EXISTS} AND attribute_not_exists(#userId)`,
+      ExpressionAttributeNames: { '#userId': 'userId' },
+      ExpressionAttributeValues: { ':userId': userId },
+    });
+
+  const setProfile = (userId: string, profile: UserProfile, extra = '', values: Item = {}): TransactItem =>
+    t.update({
+      Key: userKey(userId),
+      UpdateExpression: `SET #identities = :identities, #data = :data${extra}`,
+      ConditionExpression: EXISTS,
+      ExpressionAttributeNames: { '#identities': 'identities', '#data': 'data', ...(extra ? { '#last': 'lastAuthenticationDate' } : {}) },
+      ExpressionAttributeValues: { ':identities': profile.identities, ':data': profile.data, ...values },
+    });
+
+  /** Removes what is left under a user's partition (sessions, devices, keys) in transactions of ≤ 100. */
+  async function deletePartition(pk: string): Promise<void> {
+    let start: Item | undefined;
+    do {
+      const out = await t.query({
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'PK, SK, keyHash',
+        Limit: 50,
+        ExclusiveStartKey: start,
+      });
+      const items = (out.Items ?? []) as (Key & { keyHash?: string })[];
+      const deletes = items.flatMap(({ PK, SK, keyHash }) => [
+        t.remove({ PK, SK }),
+        ...(keyHash ? [t.remove(apiKeyLookupKey(keyHash))] : []),
+      ]);
+      if (deletes.length) await t.transact(deletes);
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  return {
+    async createUserWithSession({ user, session, device, claimEmail }: NewUserSession) {
+      const items = [t.put(userItem(user), NOT_EXISTS), ...user.identities.map((i) => t.put(identityItem(i, user.id), NOT_EXISTS))];
+      const labels = ['user', ...user.identities.map(() => 'identity')];
+      if (claimEmail) {
+        items.push(claim(claimEmail, user.id));
+        labels.push('credential');
+      }
+      await t.transact([...items, t.put(sessionItem(session)), t.put(deviceItem(device))], labels);
+    },
+
+    async startSession({ session, device, authenticatedAt, profile }) {
+      const touch = profile
+        ? setProfile(session.userId, profile, ', #last = :now', { ':now': authenticatedAt })
+        : t.update({
+            Key: userKey(session.userId),
+            UpdateExpression: 'SET #last = :now',
+            ConditionExpression: EXISTS,
+            ExpressionAttributeNames: { '#last': 'lastAuthenticationDate' },
+            ExpressionAttributeValues: { ':now': authenticatedAt },
+          });
+      await t.transact([touch, t.put(sessionItem(session)), t.put(deviceItem(device))], ['user']);
+    },
+
+    async findIdentityOwner(providerType, identityId) {
+      return (await t.get(identityKey(providerType, identityId)))?.userId as string | undefined;
+    },
+
+    async addIdentity({ userId, identity, profile, claimEmail }) {
+      const items = [setProfile(userId, profile), t.put(identityItem(identity, userId), NOT_EXISTS)];
+      if (claimEmail) items.push(claim(claimEmail, userId));
+      await t.transact(items, ['user', 'identity', 'credential']);
+    },
+
+    async getLoginState(userId, deviceId, apiKeyId) {
+      const keys = [userKey(userId)];
+      if (deviceId) keys.push(deviceKey(userId, deviceId));
+      if (apiKeyId) keys.push(apiKeyKey(userId, apiKeyId));
+      const items = await t.getMany(keys);
+      const find = (type: string) => items.find((i) => i.type === type);
+      const [user, device, apiKey] = [find('user'), find('device'), find('apikey')];
+      return { user: user && toUser(user), device: device && toDevice(device), apiKey: apiKey && toApiKey(apiKey) };
+    },
+
+    async getUserAndSession(userId, sessionId) {
+      const items = await t.getMany([userKey(userId), sessionKey(userId, sessionId)]);
+      const user = items.find((i) => i.type === 'user');
+      const session = items.find((i) => i.type === 'session');
+      return { user: user && toUser(user), session: session && toSession(session) };
+    },
+
+    async deleteSession(userId, sessionId, refreshHash) {
+      try {
+        await t.deleteOne(
+          {
+            Key: sessionKey(userId, sessionId),
+            ConditionExpression: `${EXISTS} AND #hash = :hash`,
+            ExpressionAttributeNames: { '#hash': 'refreshHash' },
+            ExpressionAttributeValues: { ':hash': refreshHash },
+          },
+          'session',
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionFailed) return false;
+        throw error;
+      }
+    },
+
+    async createCredential(emailKey, credential) {
+      await t.putOne(credentialItem(emailKey, credential), NOT_EXISTS, 'credential');
+    },
+
+    async getCredential(emailKey) {
+      const item = await t.get(credentialKey(emailKey));
+      return item ? toCredential(item) : undefined;
+    },
+
+    async deleteUser(user, emailKeys) {
+      try {
+        await t.transact(
+          [
+            t.remove(userKey(user.id), EXISTS),
+            ...user.identities.map((i) => t.remove(identityKey(i.provider_type, i.id))),
+            ...emailKeys.map((e) => t.remove(credentialKey(e))),
+          ],
+          ['user'],
+        );
+      } catch (error) {
+        if (error instanceof ConditionFailed) return false;
+        throw error;
+      }
+      await deletePartition(userPartition(user.id));
+      return true;
+    },
+
+    async listUsers({ after, limit, desc = false }) {
+      const out = await t.query({
+        IndexName: 'GSI1',
+        KeyConditionExpression: after ? `GSI1PK = :p AND GSI1SK ${desc ? '<' : '>'} :after` : 'GSI1PK = :p',
+        ExpressionAttributeValues: { ':p': USERS_PARTITION, ...(after ? { ':after': after } : {}) },
+        ScanIndexForward: !desc,
+        Limit: limit,
+      });
+      const users = (out.Items ?? []).map(toUser);
+      return { users, ...(out.LastEvaluatedKey && users.length ? { next: users[users.length - 1].id } : {}) };
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DeleteCommand,
+  type DeleteCommandInput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionFailed, StoreUnavailable } from './errors';
+import type { Item } from './items';
+import type { Key } from './keys';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const NOT_EXISTS = 'attribute_not_exists(PK)';
+export const EXISTS = 'attribute_exists(PK)';
+
+const RETRYABLE = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TransactionConflict',
+  'TransactionConflictException',
+  'TransactionInProgressException',
+]);
+
+/** SDK exceptions become domain conditions here, and nowhere else; `labels` name transaction items. */
+export function translate(error: unknown, labels: string[]): unknown {
+  const name = (error as { name?: string })?.name ?? '';
+  if (name === 'ConditionalCheckFailedException') return new ConditionFailed(labels[0] ?? 'item');
+  if (name === 'TransactionCanceledException') {
+    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    const index = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+    if (index >= 0) return new ConditionFailed(labels[index] ?? 'item');
+    return new StoreUnavailable(error);
+  }
+  if (RETRYABLE.has(name)) return new StoreUnavailable(error);
+  return error;
+}
+
+async function guard<T>(promise: Promise<T>, labels: string[] = []): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    throw translate(error, labels);
+  }
+}
+
+export type Table = ReturnType<typeof createTable>;
+
+/** The handful of table operations the stores are written in; every read is strongly consistent. */
+export function createTable(doc: DynamoDBDocumentClient, name: string) {
+  return {
+    put: (item: Item, condition?: string): TransactItem => ({
+      Put: { TableName: name, Item: item, ...(condition ? { ConditionExpression: condition } : {}) },
+    }),
+
+    remove: (key: Key, condition?: string): TransactItem => ({
+      Delete: { TableName: name, Key: key, ...(condition ? { ConditionExpression: condition } : {}) },
+    }),
+
+    update: (input: Omit<UpdateCommandInput, 'TableName'>): TransactItem => ({
+      Update: { TableName: name, ...input } as NonNullable<TransactItem['Update']>,
+    }),
+
+    /** One transaction; a failed condition throws ConditionFailed(labels[index of the item]). */
+    async transact(items: TransactItem[], labels: string[] = []): Promise<void> {
+      await guard(doc.send(new TransactWriteCommand({ TransactItems: items })), labels);
+    },
+
+    async get(key: Key): Promise<Item | undefined> {
+      return (await guard(doc.send(new GetCommand({ TableName: name, Key: key, ConsistentRead: true })))).Item;
+    },
+
+    async putOne(item: Item, condition: string, label: string): Promise<void> {
+      await guard(doc.send(new PutCommand({ TableName: name, Item: item, ConditionExpression: condition })), [label]);
+    },
+
+    async updateOne(input: Omit<UpdateCommandInput, 'TableName'>, label: string): Promise<void> {
+      await guard(doc.send(new UpdateCommand({ TableName: name, ...input })), [label]);
+    },
+
+    async deleteOne(input: Omit<DeleteCommandInput, 'TableName'>, label: string): Promise<void> {
+      await guard(doc.send(new DeleteCommand({ TableName: name, ...input })), [label]);
+    },
+
+    async query(input: Omit<QueryCommandInput, 'TableName'>) {
+      return guard(doc.send(new QueryCommand({ TableName: name, ...input })));
+    },
+
+    /** BatchGetItem, retrying unprocessed keys with a short back-off. */
+    async getMany(keys: Key[]): Promise<Item[]> {
+      let request: Record<string, { Keys: Item[]; ConsistentRead: boolean }> | undefined = {
+        [name]: { Keys: keys as unknown as Item[], ConsistentRead: true },
+      };
+      const found: Item[] = [];
+      for (let attempt = 0; request && attempt < 4; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+        const out: BatchGetCommandOutput = await guard(doc.send(new BatchGetCommand({ RequestItems: request })));
+        found.push(...((out.Responses?.[name] ?? []) as Item[]));
+        const rest = out.UnprocessedKeys?.[name];
+        request = rest?.Keys?.length ? { [name]: { Keys: rest.Keys as Item[], ConsistentRead: true } } : undefined;
+      }
+      if (request) throw new StoreUnavailable(new Error('batch get left keys unprocessed'));
+      return found;
+    },
+  };
+}
