@@ -19,6 +19,8 @@ const STATUS = {
    */
   LinkConflict: 401,
   AppNotFound: 404,
+  APIKeyNotFound: 404,
+  APIKeyAlreadyExists: 409,
   AuthProviderNotFound: 404,
   FunctionNotFound: 404,
   NotFound: 404,

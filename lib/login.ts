@@ -23,6 +23,8 @@ export interface ProvenIdentity {
   /** Binds this unclaimed email/password credential to the user in the same transaction. */
   claimEmail?: string;
   userType?: UserType;
+  /** An API key login: the key must still exist and be enabled when the user is read. */
+  apiKeyId?: string;
 }
 
 /** The provider config id of a provider type; stable per app. */
@@ -71,11 +73,17 @@ export async function createUserAndLogIn(rt: Runtime, proven: ProvenIdentity, in
   return authInfo(rt, user.id, device.id, session.id, refreshToken);
 }
 
-/** The user's identities and data after a login refreshed one identity's metadata, if anything changed. */
-function refreshedProfile(user: User, proven: ProvenIdentity | undefined): UserProfile | undefined {
+/**
+ * The user's identities and data after a login refreshed one identity's metadata (or added it: a user
+ * API key joins its owner's identities at its first login), if anything changed.
+ */
+function refreshedProfile(rt: Runtime, user: User, proven: ProvenIdentity | undefined): UserProfile | undefined {
   if (!proven) return undefined;
   const { provider_type: type, id, provider_data } = proven.identity;
-  const identities = user.identities.map((i) => (i.provider_type === type && i.id === id && provider_data ? { ...i, provider_data } : i));
+  const known = user.identities.some((i) => i.provider_type === type && i.id === id);
+  const identities = known
+    ? user.identities.map((i) => (i.provider_type === type && i.id === id && provider_data ? { ...i, provider_data } : i))
+    : [...user.identities, withProviderId(rt, proven.identity)];
   const profile = { identities, data: { ...user.data, ...proven.data } };
   return JSON.stringify(profile) === JSON.stringify({ identities: user.identities, data: user.data }) ? undefined : profile;
 }
@@ -85,13 +93,14 @@ function refreshedProfile(user: User, proven: ProvenIdentity | undefined): UserP
  * the identity's metadata. Throws UserDisabled, or AuthError when the user no longer exists.
  */
 export async function logInUser(rt: Runtime, userId: string, info: DeviceInfo, proven?: ProvenIdentity): Promise<AuthInfo> {
-  const { user, device: known } = await rt.store.getLoginState(userId, info.deviceId);
+  const { user, device: known, apiKey } = await rt.store.getLoginState(userId, info.deviceId, proven?.apiKeyId);
+  if (proven?.apiKeyId && (!apiKey || apiKey.disabled)) throw new AppError('AuthError', 'invalid API key');
   if (!user) throw new AppError('AuthError', 'user not found');
   if (user.disabled) throw new AppError('UserDisabled', 'user disabled');
   const now = rt.clock();
   const device = deviceForLogin(userId, info, known, now);
   const { session, refreshToken } = await newSession(rt, userId, device.id);
-  const profile = refreshedProfile(user, proven);
+  const profile = refreshedProfile(rt, user, proven);
   try {
     await rt.store.startSession({ session, device, authenticatedAt: Math.floor(now / 1000), profile });
   } catch (error) {

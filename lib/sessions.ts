@@ -34,16 +34,22 @@ function sameHash(a: string, b: string): boolean {
 }
 
 /**
- * Issues a new access token for a refresh token (protocol §6.1); the refresh token is not rotated.
- * Throws InvalidSession.
+ * The live session and user of a refresh token (one DynamoDB round trip). Throws InvalidSession with
+ * the message realm-web's logOut() knows.
  */
-export async function refreshAccessToken(rt: Runtime, refreshToken: string): Promise<string> {
+export async function authenticateRefresh(rt: Runtime, refreshToken: string): Promise<{ user: User; session: Session }> {
   const claims = await rt.tokens.verifyRefresh(refreshToken);
   const { user, session } = await rt.store.getUserAndSession(claims.userId, claims.sessionId);
   if (!session || !sameHash(session.refreshHash, hashSecret(refreshToken))) throw refreshTokenNotFound();
   if (user?.disabled) throw invalidSession('invalid session: user disabled');
-  if (!isSessionLive(session, user, rt.clock())) throw refreshTokenNotFound();
-  return rt.tokens.signAccess({ userId: claims.userId, sessionId: session.id, deviceId: session.deviceId });
+  if (!user || !isSessionLive(session, user, rt.clock())) throw refreshTokenNotFound();
+  return { user, session };
+}
+
+/** Issues a new access token for a refresh token (protocol §6.1); the refresh token is not rotated. */
+export async function refreshAccessToken(rt: Runtime, refreshToken: string): Promise<string> {
+  const { user, session } = await authenticateRefresh(rt, refreshToken);
+  return rt.tokens.signAccess({ userId: user.id, sessionId: session.id, deviceId: session.deviceId });
 }
 
 /** Ends the session of a refresh token (protocol §6.2); throws InvalidSession if it is already gone. */

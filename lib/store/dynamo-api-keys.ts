@@ -27,7 +27,7 @@ export function apiKeyOperations(t: Table): ApiKeyOperations {
           ...owner,
           t.put(apiKeyItem(key), NOT_EXISTS),
           t.put({ ...apiKeyNameKey(key.userId, key.name), type: 'apikey-name', keyId: key.id }, NOT_EXISTS),
-          t.put({ ...apiKeyLookupKey(key.keyHash), type: 'apikey-lookup', userId: key.userId, keyId: key.id }, NOT_EXISTS),
+          t.put({ ...apiKeyLookupKey(key.keyHash), type: 'apikey-lookup', userId: key.userId, keyId: key.id, name: key.name }, NOT_EXISTS),
         ],
         labels,
       );
@@ -35,7 +35,7 @@ export function apiKeyOperations(t: Table): ApiKeyOperations {
 
     async findApiKey(keyHash) {
       const item = await t.get(apiKeyLookupKey(keyHash));
-      return item ? { userId: item.userId as string, keyId: item.keyId as string } : undefined;
+      return item ? { userId: item.userId as string, keyId: item.keyId as string, name: item.name as string } : undefined;
     },
 
     async listApiKeys(userId) {

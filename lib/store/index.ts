@@ -43,7 +43,7 @@ export interface Store {
    */
   createApiKey(input: { key: ApiKey; limit?: number; serverUser?: User }): Promise<void>;
   /** Owner and id of the key whose secret hashes to `keyHash`. */
-  findApiKey(keyHash: string): Promise<{ userId: string; keyId: string } | undefined>;
+  findApiKey(keyHash: string): Promise<{ userId: string; keyId: string; name: string } | undefined>;
   listApiKeys(userId: string): Promise<ApiKey[]>;
   getApiKey(userId: string, keyId: string): Promise<ApiKey | undefined>;
   /** False when the user has no such key. */
