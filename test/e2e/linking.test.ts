@@ -1,17 +1,10 @@
 import * as Realm from 'realm-web';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/events';
-import { E2E_APP, type Exchange, FreshStorage, type Stack, recordingFetch, startStack } from './stack';
+import { E2E_APP, type Exchange, FreshStorage, type Stack, e2eStack, recordingFetch } from './stack';
 
-let stack: Stack;
+const stack: Stack = e2eStack();
 
-beforeAll(async () => {
-  stack = await startStack();
-}, 180_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 function newApp(log: Exchange[] = []): Realm.App {
   return new Realm.App({ id: E2E_APP, baseUrl: stack.baseUrl, storage: new FreshStorage() as never, fetch: recordingFetch(log) as never });

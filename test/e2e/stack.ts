@@ -1,28 +1,24 @@
 import { inject } from 'vitest';
 import { loadConfig } from '../../lib/config';
 import { type Runtime, buildRuntime } from '../../lib/runtime';
-import { freePort, startOffline } from '../../scripts/local-stack';
+import { E2E_APP } from '../helpers/global-setup';
 
-export const E2E_APP = 'gatehouse-e2e';
+export { E2E_APP };
 
 export interface Stack {
   baseUrl: string;
   client: string;
-  stop(): Promise<void>;
   /** A runtime with the stack's keys and issuer, for minting tokens at another time. */
   runtimeAt(offsetMs: number): Promise<Runtime>;
 }
 
-/** serverless offline on a free port, on the run's DynamoDB Local and key set. */
-export async function startStack(): Promise<Stack> {
-  const port = await freePort();
-  const signingKeys = inject('signingKeys');
-  const offline = await startOffline({ port, appId: E2E_APP, dynamoEndpoint: inject('dynamoEndpoint'), signingKeys });
-  const env = { GATEHOUSE_APP_ID: E2E_APP, GATEHOUSE_ISSUER: offline.baseUrl, GATEHOUSE_SIGNING_KEYS: signingKeys };
+/** The run's serverless offline stack (started by the global set-up), on its DynamoDB Local and keys. */
+export function e2eStack(): Stack {
+  const baseUrl = inject('e2eBaseUrl');
+  const env = { GATEHOUSE_APP_ID: E2E_APP, GATEHOUSE_ISSUER: baseUrl, GATEHOUSE_SIGNING_KEYS: inject('signingKeys') };
   return {
-    baseUrl: offline.baseUrl,
-    client: `${offline.baseUrl}/api/client/v2.0`,
-    stop: offline.stop,
+    baseUrl,
+    client: `${baseUrl}/api/client/v2.0`,
     runtimeAt: (offsetMs) => buildRuntime(loadConfig({ ...process.env, ...env }), () => Date.now() + offsetMs),
   };
 }
