@@ -20,6 +20,11 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const STATE_DIR = join(ROOT, '.gatehouse');
 export const LOCAL_STAGE = 'local';
 
+/** Where a running `npm start` notes its DynamoDB endpoint, so local scripts can reach its data. */
+export function stackFile(port: number): string {
+  return join(STATE_DIR, `stack-${port}.json`);
+}
+
 /** A TCP port nobody listens on right now. */
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {

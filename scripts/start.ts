@@ -3,7 +3,8 @@
  * `Gatehouse ready: baseUrl=<url> appId=<id>`, once requests are served; the stack's own output goes
  * to .gatehouse/logs/stack-<PORT>.log. Ctrl-C or SIGTERM stops everything it started.
  */
-import { createTables, ensureSigningKeys, isPortFree, startDynamo, startOffline, type Running } from './local-stack';
+import { rmSync, writeFileSync } from 'node:fs';
+import { createTables, ensureSigningKeys, isPortFree, stackFile, startDynamo, startOffline, type Running } from './local-stack';
 
 const port = Number(process.env.PORT ?? 3000);
 const appId = process.env.APP_ID ?? 'gatehouse-local';
@@ -13,6 +14,7 @@ let stopping = false;
 async function stopAll(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    rmSync(stackFile(port), { force: true });
     await Promise.all(started.reverse().map((r) => r.stop()));
   }
   process.exit(code);
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
   if (!(await isPortFree(port))) throw new Error(`port ${port} is in use; set PORT to another one`);
   const dynamo = await startDynamo();
   started.push(dynamo);
-  await createTables(dynamo.endpoint);
+  const tables = await createTables(dynamo.endpoint);
   const signingKeys = await ensureSigningKeys();
   const offline = await startOffline({ port, appId, dynamoEndpoint: dynamo.endpoint, signingKeys });
   started.push(offline);
@@ -34,6 +36,8 @@ async function main(): Promise<void> {
       void stopAll(1);
     });
   }
+  const [table] = tables;
+  writeFileSync(stackFile(port), JSON.stringify({ baseUrl: offline.baseUrl, appId, dynamoEndpoint: dynamo.endpoint, table }, null, 2));
   console.log(`Gatehouse ready: baseUrl=${offline.baseUrl} appId=${appId}`);
 }
 

@@ -1,8 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, freePort, isPortFree } from '../../scripts/local-stack';
+import { ROOT, freePort, isPortFree, stackFile } from '../../scripts/local-stack';
+
+const run = promisify(execFile);
 
 interface Started {
   child: ChildProcess;
@@ -63,7 +66,7 @@ function alive(pid: number): boolean {
 }
 
 describe('npm start', () => {
-  it('runs two copies side by side, prints one ready line each, and SIGTERM stops everything', async () => {
+  it('runs two copies side by side, prints one ready line each, serves local scripts, and SIGTERM stops everything', async () => {
     const [portA, portB] = [await freePort(), await freePort()];
     const [a, b] = [start(portA, 'side-a'), start(portB, 'side-b')];
     try {
@@ -78,6 +81,15 @@ describe('npm start', () => {
       expect(anon.status).toBe(200);
       expect(a.stdout.filter((l) => l.trim() !== '')).toHaveLength(1);
 
+      const script = await run(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/server-key.ts', 'ops-key', '--port', String(portA)], { cwd: ROOT });
+      const serverKey = JSON.parse(script.stdout);
+      const login = await fetch(`http://localhost:${portA}/api/client/v2.0/app/side-a/auth/providers/api-key/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: serverKey.key }),
+      });
+      expect(await login.json()).toMatchObject({ user_id: serverKey.user_id });
+
       const processes = descendants(a.child.pid!);
       expect(processes.length).toBeGreaterThanOrEqual(2);
       const exited = new Promise((resolve) => a.child.once('exit', resolve));
@@ -86,6 +98,7 @@ describe('npm start', () => {
       await new Promise((r) => setTimeout(r, 500));
       expect(processes.filter(alive)).toEqual([]);
       expect(await isPortFree(portA)).toBe(true);
+      expect(existsSync(stackFile(portA))).toBe(false);
       expect((await fetch(`http://localhost:${portB}/api/client/v2.0/app/side-b/location`)).status).toBe(200);
     } finally {
       for (const s of [a, b]) if (s.child.exitCode === null) s.child.kill('SIGTERM');

@@ -1,0 +1,38 @@
+/**
+ * Creates a server API key and its `server` user, printing `{_id, key, name, disabled, user_id}`
+ * (the key is shown only here).
+ *   against `npm start`:  npx tsx scripts/server-key.ts <name> [--port 3000]
+ *   against AWS:          GATEHOUSE_TABLE=… GATEHOUSE_APP_ID=… GATEHOUSE_ISSUER=… GATEHOUSE_SIGNING_KEYS=… \
+ *                         AWS_REGION=… npx tsx scripts/server-key.ts <name> --aws
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServerApiKey } from '../lib/api-keys';
+import { loadConfig } from '../lib/config';
+import { buildRuntime } from '../lib/runtime';
+import { ensureSigningKeys, stackFile } from './local-stack';
+
+const [name, ...flags] = process.argv.slice(2);
+if (!name) {
+  console.error('usage: npx tsx scripts/server-key.ts <name> [--port 3000 | --aws]');
+  process.exit(2);
+}
+let env: Record<string, string | undefined> = process.env;
+if (!flags.includes('--aws')) {
+  const port = Number(flags[flags.indexOf('--port') + 1] ?? process.env.PORT ?? 3000) || 3000;
+  const file = stackFile(port);
+  if (!existsSync(file)) {
+    console.error(`no local stack on port ${port}: run npm start first (or pass --aws)`);
+    process.exit(1);
+  }
+  const stack = JSON.parse(readFileSync(file, 'utf8'));
+  env = {
+    ...process.env,
+    GATEHOUSE_APP_ID: stack.appId,
+    GATEHOUSE_TABLE: stack.table,
+    GATEHOUSE_ISSUER: stack.baseUrl,
+    GATEHOUSE_DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
+    GATEHOUSE_SIGNING_KEYS: await ensureSigningKeys(),
+  };
+}
+const rt = await buildRuntime(loadConfig(env));
+console.log(JSON.stringify(await createServerApiKey(rt, name)));
