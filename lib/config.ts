@@ -12,6 +12,8 @@ export interface Config {
   readonly tableName: string;
   readonly region: string;
   readonly dynamoEndpoint: string | undefined;
+  /** Lambda API endpoint for custom functions (serverless offline's locally). */
+  readonly lambdaEndpoint: string | undefined;
   /** `iss` of every token; the public base URL that serves /.well-known/*. */
   readonly issuer: string;
   /** Base URL announced by the location route; derived from the request when unset. */
@@ -81,6 +83,7 @@ export function loadConfig(env: Env): Config {
     tableName: required(env, 'GATEHOUSE_TABLE'),
     region: env.AWS_REGION?.trim() || 'us-east-1',
     dynamoEndpoint: env.GATEHOUSE_DYNAMODB_ENDPOINT?.trim() || undefined,
+    lambdaEndpoint: env.GATEHOUSE_LAMBDA_ENDPOINT?.trim() || undefined,
     issuer: url('GATEHOUSE_ISSUER', required(env, 'GATEHOUSE_ISSUER')),
     publicUrl: publicUrl ? url('GATEHOUSE_PUBLIC_URL', publicUrl) : undefined,
     signingKeys: required(env, 'GATEHOUSE_SIGNING_KEYS'),

@@ -171,13 +171,14 @@ export interface OfflineOptions {
 }
 
 /** Environment of serverless offline: the GATEHOUSE_* variables serverless.yml passes to functions. */
-export function offlineEnv(options: OfflineOptions, baseUrl: string): NodeJS.ProcessEnv {
+export function offlineEnv(options: OfflineOptions, baseUrl: string, lambdaPort: number): NodeJS.ProcessEnv {
   return {
     ...process.env,
     GATEHOUSE_APP_ID: options.appId,
     GATEHOUSE_ISSUER: baseUrl,
     GATEHOUSE_SIGNING_KEYS: options.signingKeys,
     GATEHOUSE_DYNAMODB_ENDPOINT: options.dynamoEndpoint,
+    GATEHOUSE_LAMBDA_ENDPOINT: `http://127.0.0.1:${lambdaPort}`,
     GATEHOUSE_BUILD_DIR: join('.gatehouse', 'build', String(options.port)),
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
@@ -223,7 +224,7 @@ export async function startFront(port: number, target: number): Promise<Running>
 }
 
 /** Starts serverless offline behind the front on `port`; resolves once the location route answers. */
-export async function startOffline(options: OfflineOptions): Promise<RunningProcess & { baseUrl: string }> {
+export async function startOffline(options: OfflineOptions): Promise<RunningProcess & { baseUrl: string; lambdaEndpoint: string }> {
   const baseUrl = `http://localhost:${options.port}`;
   const [httpPort, lambdaPort, websocketPort] = [await freePort(), await freePort(), await freePort()];
   const logDir = join(STATE_DIR, 'logs');
@@ -233,14 +234,19 @@ export async function startOffline(options: OfflineOptions): Promise<RunningProc
   args.push('--lambdaPort', String(lambdaPort), '--websocketPort', String(websocketPort));
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/osls/bin/serverless.js'), ...args], {
     cwd: ROOT,
-    env: offlineEnv(options, baseUrl),
+    env: offlineEnv(options, baseUrl, lambdaPort),
     stdio: ['ignore', log, log],
     detached: true,
   });
   const front = await startFront(options.port, httpPort);
   const location = `${baseUrl}/api/client/v2.0/app/${options.appId}/location`;
   const stopChild = stopper(child, true);
-  const running = { process: child, baseUrl, stop: () => Promise.all([front.stop(), stopChild()]).then(() => {}) };
+  const running = {
+    process: child,
+    baseUrl,
+    lambdaEndpoint: `http://127.0.0.1:${lambdaPort}`,
+    stop: () => Promise.all([front.stop(), stopChild()]).then(() => {}),
+  };
   try {
     await waitFor('serverless offline', async () => (await fetch(location)).status === 200, child, 120_000);
   } catch (error) {

@@ -6,4 +6,6 @@ process.env.GATEHOUSE_TABLE = inject('tableName');
 process.env.GATEHOUSE_DYNAMODB_ENDPOINT = inject('dynamoEndpoint');
 process.env.GATEHOUSE_SIGNING_KEYS = inject('signingKeys');
 process.env.GATEHOUSE_ISSUER = 'http://gatehouse.test';
+process.env.GATEHOUSE_PROVIDERS = inject('providers');
+process.env.GATEHOUSE_LAMBDA_ENDPOINT = inject('lambdaEndpoint');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

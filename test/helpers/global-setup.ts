@@ -1,6 +1,9 @@
 import type { TestProject } from 'vitest/node';
-import { createTables, freePort, startDynamo, startOffline } from '../../scripts/local-stack';
+import { LOCAL_STAGE, createTables, freePort, startDynamo, startOffline } from '../../scripts/local-stack';
 import { generateKeySet } from '../../lib/tokens';
+import { startFakeGraph } from '../fakes/graph';
+import { startFakeOidc } from '../fakes/oidc';
+import { FACEBOOK_APP, GOOGLE_CLIENT, GOOGLE_SECRET, providersFor } from '../fakes/world';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,31 +11,44 @@ declare module 'vitest' {
     tableName: string;
     signingKeys: string;
     e2eBaseUrl: string;
+    lambdaEndpoint: string;
+    providers: string;
+    fakeOidcUrl: string;
+    fakeGraphUrl: string;
   }
 }
 
 export const E2E_APP = 'gatehouse-e2e';
 
 /**
- * One DynamoDB Local for the whole run, with the tables of serverless.yml and a throw-away key set,
- * and one serverless offline stack on it that the end-to-end suites share.
+ * One DynamoDB Local for the whole run, with the tables of serverless.yml and a throw-away key set;
+ * fakes of the outside identity providers; and one serverless offline stack on all of it that the
+ * end-to-end suites share.
  */
 export default async function setup(project: TestProject) {
+  const oidc = await startFakeOidc({ [GOOGLE_CLIENT]: GOOGLE_SECRET });
+  const graph = await startFakeGraph(FACEBOOK_APP);
+  const providers = JSON.stringify(providersFor(oidc.url, graph.url, `gatehouse-${LOCAL_STAGE}-exampleAuth`));
+  project.provide('providers', providers);
+  project.provide('fakeOidcUrl', oidc.url);
+  project.provide('fakeGraphUrl', graph.url);
   const dynamo = await startDynamo();
   const [tableName] = await createTables(dynamo.endpoint);
   const signingKeys = JSON.stringify(await generateKeySet());
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('tableName', tableName);
   project.provide('signingKeys', signingKeys);
-  const offline = await startOffline({ port: await freePort(), appId: E2E_APP, dynamoEndpoint: dynamo.endpoint, signingKeys }).catch(
+  const env = { GATEHOUSE_PROVIDERS: providers };
+  const offline = await startOffline({ port: await freePort(), appId: E2E_APP, dynamoEndpoint: dynamo.endpoint, signingKeys, env }).catch(
     async (error: unknown) => {
       await dynamo.stop();
       throw error;
     },
   );
   project.provide('e2eBaseUrl', offline.baseUrl);
+  project.provide('lambdaEndpoint', offline.lambdaEndpoint);
   return async () => {
     await offline.stop();
-    await dynamo.stop();
+    await Promise.all([dynamo.stop(), oidc.stop(), graph.stop()]);
   };
 }

@@ -1,0 +1,41 @@
+import type { DeviceInfo } from '../devices';
+import { AppError } from '../errors';
+import { type LinkInfo, signIn } from '../linking';
+import type { AuthInfo } from '../login';
+import type { Runtime } from '../runtime';
+import { ExternalTokenError, createExternalVerifier } from '../tokens/external';
+import { mapMetadata } from './metadata';
+import { type CustomTokenSettings, requireProvider } from './settings';
+
+export const CUSTOM_TOKEN = 'custom-token';
+const verifiers = new WeakMap<CustomTokenSettings, ReturnType<typeof createExternalVerifier>>();
+
+function refuse(reason: string): AppError {
+  return new AppError('AuthError', `invalid custom auth token: ${reason}`);
+}
+
+/**
+ * Logs in (or links) with a JWT from the app's own issuer: verified with the configured keys,
+ * audience and issuer; `sub` is the identity id; metadata fields go to `data` and `provider_data`.
+ * Throws AuthError `invalid custom auth token: <reason>`.
+ */
+export async function logInWithCustomToken(rt: Runtime, token: string, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
+  requireProvider(rt.config.providers, CUSTOM_TOKEN);
+  const settings = rt.config.providers.customToken!;
+  let verify = verifiers.get(settings);
+  if (!verify) {
+    verify = createExternalVerifier({ ...settings, algorithm: settings.signingAlgorithm, maxLength: 2048, clock: rt.clock });
+    verifiers.set(settings, verify);
+  }
+  let claims: Record<string, unknown>;
+  try {
+    claims = await verify(token);
+  } catch (error) {
+    if (error instanceof ExternalTokenError) throw refuse(error.message);
+    throw error;
+  }
+  const { data, missing } = mapMetadata(claims, settings.metadataFields);
+  if (missing) throw refuse(`required metadata field "${missing}" is missing`);
+  const identity = { id: String(claims.sub), provider_type: CUSTOM_TOKEN, provider_data: data };
+  return signIn(rt, { identity, data }, device, linkToken);
+}
