@@ -142,6 +142,14 @@ export function stringField(body: Record<string, unknown>, name: string): string
   return value;
 }
 
+/** An optional string field; throws InvalidParameter when present but not a string. */
+export function optionalString(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new AppError('InvalidParameter', `expected "${name}" to be a string`);
+  return value;
+}
+
 /** The bearer token of the request; throws MissingAuthReq when absent, InvalidSession when malformed. */
 export function bearerToken(req: Request): string {
   const header = req.headers.authorization;

@@ -25,9 +25,41 @@ export interface CustomTokenSettings {
   metadataFields: MetadataField[];
 }
 
+/** Metadata an OAuth provider may share: name, email, picture, first_name, last_name. */
+export type OAuthField = 'name' | 'email' | 'picture' | 'first_name' | 'last_name';
+const OAUTH_FIELDS: readonly OAuthField[] = ['name', 'email', 'picture', 'first_name', 'last_name'];
+
+export interface GoogleSettings {
+  clientIds: string[];
+  clientSecret?: string;
+  issuer: string;
+  jwksUrl: string;
+  tokenUrl: string;
+  authorizeUrl: string;
+  /** redirect_uri for codes that clients obtained themselves (`google({authCode})`); GIS popups use `postmessage`. */
+  authCodeRedirectUri: string;
+  metadataFields: OAuthField[];
+}
+
+export interface FacebookSettings {
+  appId: string;
+  appSecret: string;
+  graphUrl: string;
+  dialogUrl: string;
+  metadataFields: OAuthField[];
+}
+
+export interface CustomFunctionSettings {
+  functionName: string;
+  timeoutMs: number;
+}
+
 export interface ProviderSettings {
   enabled: ReadonlySet<string>;
   customToken?: CustomTokenSettings;
+  customFunction?: CustomFunctionSettings;
+  google?: GoogleSettings;
+  facebook?: FacebookSettings;
   raw: Readonly<Record<string, Record<string, unknown>>>;
 }
 
@@ -110,6 +142,49 @@ function parseCustomToken(raw: Record<string, unknown>): CustomTokenSettings {
   };
 }
 
+function text(raw: Record<string, unknown>, name: string, where: string, fallback?: string): string {
+  const value = raw[name] ?? fallback;
+  if (typeof value !== 'string' || value === '') fail(`${where}.${name} must be a non-empty string`);
+  return value;
+}
+
+function oauthFields(value: unknown, where: string): OAuthField[] {
+  if (value === undefined) return [...OAUTH_FIELDS];
+  if (!Array.isArray(value) || !value.every((v) => OAUTH_FIELDS.includes(v))) fail(`${where}.metadataFields must list some of ${OAUTH_FIELDS.join(', ')}`);
+  return value as OAuthField[];
+}
+
+function parseGoogle(raw: Record<string, unknown>): GoogleSettings {
+  const where = 'oauth2-google';
+  return {
+    clientIds: strings(raw.clientIds, `${where}.clientIds`),
+    clientSecret: typeof raw.clientSecret === 'string' && raw.clientSecret ? raw.clientSecret : undefined,
+    issuer: text(raw, 'issuer', where, 'https://accounts.google.com'),
+    jwksUrl: text(raw, 'jwksUrl', where, 'https://www.googleapis.com/oauth2/v3/certs'),
+    tokenUrl: text(raw, 'tokenUrl', where, 'https://oauth2.googleapis.com/token'),
+    authorizeUrl: text(raw, 'authorizeUrl', where, 'https://accounts.google.com/o/oauth2/v2/auth'),
+    authCodeRedirectUri: text(raw, 'authCodeRedirectUri', where, 'postmessage'),
+    metadataFields: oauthFields(raw.metadataFields, where),
+  };
+}
+
+function parseFacebook(raw: Record<string, unknown>): FacebookSettings {
+  const where = 'oauth2-facebook';
+  return {
+    appId: text(raw, 'appId', where),
+    appSecret: text(raw, 'appSecret', where),
+    graphUrl: text(raw, 'graphUrl', where, 'https://graph.facebook.com/v19.0').replace(/\/+$/, ''),
+    dialogUrl: text(raw, 'dialogUrl', where, 'https://www.facebook.com/v19.0/dialog/oauth'),
+    metadataFields: oauthFields(raw.metadataFields, where),
+  };
+}
+
+function parseCustomFunction(raw: Record<string, unknown>): CustomFunctionSettings {
+  const timeoutMs = raw.timeoutMs ?? 5000;
+  if (typeof timeoutMs !== 'number' || timeoutMs < 100 || timeoutMs > 30_000) fail('custom-function.timeoutMs must be from 100 to 30000');
+  return { functionName: text(raw, 'functionName', 'custom-function'), timeoutMs };
+}
+
 /** Validates the provider document; throws ProviderConfigError naming the provider and setting. */
 export function parseProviderSettings(document: unknown, env: Record<string, string | undefined>): ProviderSettings {
   if (!document || typeof document !== 'object' || Array.isArray(document)) fail('must be a JSON object');
@@ -125,6 +200,9 @@ export function parseProviderSettings(document: unknown, env: Record<string, str
   return {
     enabled,
     customToken: enabled.has('custom-token') ? parseCustomToken(raw['custom-token']) : undefined,
+    customFunction: enabled.has('custom-function') ? parseCustomFunction(raw['custom-function']) : undefined,
+    google: enabled.has('oauth2-google') ? parseGoogle(raw['oauth2-google']) : undefined,
+    facebook: enabled.has('oauth2-facebook') ? parseFacebook(raw['oauth2-facebook']) : undefined,
     raw,
   };
 }

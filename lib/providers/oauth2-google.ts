@@ -1,0 +1,80 @@
+import type { DeviceInfo } from '../devices';
+import { AppError } from '../errors';
+import { type LinkInfo, signIn } from '../linking';
+import type { AuthInfo } from '../login';
+import type { Runtime } from '../runtime';
+import { ExternalTokenError, createExternalVerifier } from '../tokens/external';
+import { callProvider } from './outbound';
+import { type GoogleSettings, type OAuthField, requireProvider } from './settings';
+
+export const GOOGLE = 'oauth2-google';
+const verifiers = new WeakMap<GoogleSettings, ReturnType<typeof createExternalVerifier>>();
+
+/** What realm-web and Stitch send: an ID token (`id_token`) or an auth code (`authCode`). */
+export interface GoogleCredential {
+  idToken?: string;
+  authCode?: string;
+}
+
+const CLAIM: Record<OAuthField, string> = { name: 'name', email: 'email', picture: 'picture', first_name: 'given_name', last_name: 'family_name' };
+
+function metadataOf(claims: Record<string, unknown>, fields: OAuthField[]): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = claims[CLAIM[field]];
+    if (field === 'email' && claims.email_verified === false) continue;
+    if (typeof value === 'string' && value) data[field] = value;
+  }
+  return data;
+}
+
+/** Exchanges an authorization code at Google's token endpoint; throws AuthError if Google refuses. */
+export async function exchangeGoogleCode(settings: GoogleSettings, code: string, redirectUri: string, verifier?: string): Promise<string> {
+  if (!settings.clientSecret) throw new AppError('AuthError', 'auth codes need the Google client secret configured');
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    client_id: settings.clientIds[0],
+    client_secret: settings.clientSecret,
+    redirect_uri: redirectUri,
+    ...(verifier ? { code_verifier: verifier } : {}),
+  });
+  const { status, body } = await callProvider(settings.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  if (status !== 200 || typeof body.id_token !== 'string') throw new AppError('AuthError', 'invalid Google auth code');
+  return body.id_token;
+}
+
+/** Verifies a Google ID token: Google's keys, one of the configured client ids, Google's issuer. */
+export async function verifyGoogleIdToken(rt: Runtime, settings: GoogleSettings, idToken: string): Promise<Record<string, unknown>> {
+  let verify = verifiers.get(settings);
+  if (!verify) {
+    const issuers = [settings.issuer, settings.issuer.replace(/^https:\/\//, '')];
+    verify = createExternalVerifier({ algorithm: 'RS256', jwksUrl: settings.jwksUrl, issuer: issuers, audience: settings.clientIds, maxLength: 8192, clock: rt.clock });
+    verifiers.set(settings, verify);
+  }
+  try {
+    return await verify(idToken);
+  } catch (error) {
+    if (error instanceof ExternalTokenError) throw new AppError('AuthError', `invalid Google ID token: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Logs in (or links) the Google account of an ID token or auth code; identity id = Google's `sub`. */
+export async function logInWithGoogle(rt: Runtime, credential: GoogleCredential, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
+  requireProvider(rt.config.providers, GOOGLE);
+  const settings = rt.config.providers.google!;
+  if (!credential.idToken && !credential.authCode) throw new AppError('MissingParameter', 'expected "id_token" or "authCode" to be present');
+  const idToken = credential.idToken ?? (await exchangeGoogleCode(settings, credential.authCode!, settings.authCodeRedirectUri));
+  return signInWithGoogleToken(rt, settings, idToken, device, linkToken);
+}
+
+export async function signInWithGoogleToken(rt: Runtime, settings: GoogleSettings, idToken: string, device: DeviceInfo, linkToken?: string) {
+  const claims = await verifyGoogleIdToken(rt, settings, idToken);
+  const data = metadataOf(claims, settings.metadataFields);
+  return signIn(rt, { identity: { id: String(claims.sub), provider_type: GOOGLE, provider_data: data }, data }, device, linkToken);
+}

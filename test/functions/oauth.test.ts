@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { handler as profile } from '../../functions/auth/profile';
+import { handler as facebookLogin } from '../../functions/providers/oauth2-facebook/login';
+import { handler as googleLogin } from '../../functions/providers/oauth2-google/login';
+import { runtime } from '../../lib/runtime';
+import { FACEBOOK_APP, GOOGLE_CLIENT, facebookToken, googleCode, issuerToken } from '../fakes/world';
+import { APP, CLIENT, invoke } from '../helpers/events';
+
+let counter = 0;
+const subject = (tag: string) => `${tag}-${Date.now()}-${++counter}`;
+const providers = `${CLIENT}/app/${APP}/auth/providers`;
+
+function google(body: Record<string, unknown>) {
+  return invoke(googleLogin, { method: 'POST', path: `${providers}/oauth2-google/login`, params: { app: APP }, body });
+}
+
+function facebook(accessToken: string) {
+  return invoke(facebookLogin, { method: 'POST', path: `${providers}/oauth2-facebook/login`, params: { app: APP }, body: { accessToken } });
+}
+
+async function owner(type: string, id: string) {
+  return (await runtime()).store.findIdentityOwner(type, id);
+}
+
+async function dataOf(accessToken: string) {
+  return (await invoke(profile, { path: `${CLIENT}/auth/profile`, token: accessToken })).body;
+}
+
+describe('oauth2-google', () => {
+  const claims = (sub: string) => ({ sub, aud: GOOGLE_CLIENT, email: 'g@example.test', name: 'G User', given_name: 'G', family_name: 'User', picture: 'https://pic.test/g' });
+
+  it('logs in with an ID token, mapping name, email, picture and first/last name', async () => {
+    const sub = subject('google');
+    const res = await google({ id_token: await issuerToken(claims(sub)) });
+    expect(res.status).toBe(200);
+    const me = await dataOf(res.body.access_token);
+    expect(me.data).toEqual({ name: 'G User', email: 'g@example.test', picture: 'https://pic.test/g', first_name: 'G', last_name: 'User' });
+    expect(me.identities[0]).toMatchObject({ id: sub, provider_type: 'oauth2-google' });
+    expect((await google({ id_token: await issuerToken(claims(sub)) })).body.user_id).toBe(res.body.user_id);
+  });
+
+  it('logs in with an auth code exchanged with the client secret', async () => {
+    const sub = subject('google-code');
+    const res = await google({ authCode: await googleCode(claims(sub), 'postmessage') });
+    expect(res.status).toBe(200);
+    expect(await owner('oauth2-google', sub)).toBe(res.body.user_id);
+  });
+
+  it('leaves out an unverified email', async () => {
+    const res = await google({ id_token: await issuerToken({ ...claims(subject('unverified')), email_verified: false }) });
+    expect((await dataOf(res.body.access_token)).data.email).toBeUndefined();
+  });
+
+  it.each([
+    ['a foreign signature', {}, { key: 'stranger' as const }],
+    ['another client id', { aud: 'someone-else.apps.googleusercontent.test' }, {}],
+    ['an expired token', {}, { expiresIn: Math.floor(Date.now() / 1000) - 60 }],
+    ['another issuer', { iss: 'https://evil.example' }, {}],
+  ])('refuses %s with AuthError and creates no user', async (_, extra, options) => {
+    const sub = subject('bad-google');
+    const res = await google({ id_token: await issuerToken({ ...claims(sub), ...extra }, options) });
+    expect([res.status, res.body.error_code]).toEqual([401, 'AuthError']);
+    expect(res.body.error).toMatch(/^invalid Google ID token: /);
+    expect(await owner('oauth2-google', sub)).toBeUndefined();
+  });
+
+  it('refuses an unknown auth code and a body without credential', async () => {
+    expect((await google({ authCode: 'not-a-code' })).body).toEqual({ error: 'invalid Google auth code', error_code: 'AuthError' });
+    expect((await google({})).body.error_code).toBe('MissingParameter');
+  });
+});
+
+describe('oauth2-facebook', () => {
+  const user = (id: string) => ({ id, name: 'F User', email: 'f@example.test', first_name: 'F', last_name: 'User', picture: { data: { url: 'https://pic.test/f' } } });
+
+  it('logs in with an access token checked by debug_token, then reads /me', async () => {
+    const id = subject('fb');
+    const res = await facebook(await facebookToken(user(id)));
+    expect(res.status).toBe(200);
+    const me = await dataOf(res.body.access_token);
+    expect(me.data).toEqual({ name: 'F User', email: 'f@example.test', picture: 'https://pic.test/f', first_name: 'F', last_name: 'User' });
+    expect(me.identities[0]).toMatchObject({ id, provider_type: 'oauth2-facebook' });
+    expect((await facebook(await facebookToken(user(id)))).body.user_id).toBe(res.body.user_id);
+  });
+
+  it('refuses a token Graph calls invalid, and a token of another app, creating no user', async () => {
+    const id = subject('fb-bad');
+    for (const token of ['EAAnot-a-token', await facebookToken(user(id), `${FACEBOOK_APP.id}9`)]) {
+      const res = await facebook(token);
+      expect([res.status, res.body]).toEqual([401, { error: 'invalid Facebook access token', error_code: 'AuthError' }]);
+    }
+    expect(await owner('oauth2-facebook', id)).toBeUndefined();
+  });
+});
