@@ -1,0 +1,49 @@
+import type { DeviceInfo } from '../devices';
+import { AppError } from '../errors';
+import { type LinkInfo, signIn } from '../linking';
+import { log } from '../log';
+import type { AuthInfo } from '../login';
+import type { Runtime } from '../runtime';
+import { FunctionFailed, type Invoke, createInvoker } from '../store/lambda';
+import { requireProvider } from './settings';
+
+export const CUSTOM_FUNCTION = 'custom-function';
+/** One Lambda client per configuration, built at the first custom-function login. */
+const invokers = new WeakMap<Runtime['config'], Invoke>();
+
+/** What the function answered, as an identity: a non-empty id string, or `{id, name?}`. */
+function identityOf(result: unknown): { id: string; name?: string } | undefined {
+  if (typeof result === 'string' && result) return { id: result };
+  const value = result as { id?: unknown; name?: unknown } | null;
+  if (value && typeof value === 'object' && typeof value.id === 'string' && value.id) {
+    return { id: value.id, ...(typeof value.name === 'string' ? { name: value.name } : {}) };
+  }
+  return undefined;
+}
+
+/**
+ * Logs in (or links) with the app's authentication function: invoked synchronously with the
+ * EJSON-decoded payload, it returns the identity id. A throw, a timeout or a bad result is an
+ * AuthError and nothing is written.
+ */
+export async function logInWithFunction(rt: Runtime, payload: Record<string, unknown>, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
+  requireProvider(rt.config.providers, CUSTOM_FUNCTION);
+  const settings = rt.config.providers.customFunction!;
+  let invoker = invokers.get(rt.config);
+  if (!invoker) {
+    invoker = createInvoker({ region: rt.config.region, endpoint: rt.config.lambdaEndpoint });
+    invokers.set(rt.config, invoker);
+  }
+  let result: unknown;
+  try {
+    result = await invoker(settings.functionName, payload, settings.timeoutMs);
+  } catch (error) {
+    if (!(error instanceof FunctionFailed)) throw error;
+    log('warn', 'custom authentication function failed', { functionName: settings.functionName, reason: error.reason, error: error.cause });
+    throw new AppError('AuthError', `authentication function ${error.reason}`);
+  }
+  const found = identityOf(result);
+  if (!found) throw new AppError('AuthError', 'authentication function returned no user id');
+  const data = found.name ? { name: found.name } : {};
+  return signIn(rt, { identity: { id: found.id, provider_type: CUSTOM_FUNCTION, provider_data: data }, data }, device, linkToken);
+}
