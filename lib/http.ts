@@ -21,6 +21,7 @@ export interface Reply {
   readonly status: number;
   /** Sent as JSON; omit for an empty response, which then carries no Content-Type (protocol §1.3). */
   readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -35,6 +36,16 @@ export function json(status: number, body: unknown): Reply {
 
 export function empty(status = 204): Reply {
   return { status };
+}
+
+/** A browser redirect (302 Location). */
+export function redirect(location: string): Reply {
+  return { status: 302, headers: { Location: location } };
+}
+
+/** A redirect handed to script instead (realm-web's link flow reads X-BaaS-Location, Stitch X-Stitch-Location). */
+export function redirectHeader(location: string): Reply {
+  return { status: 200, headers: { 'X-BaaS-Location': location, 'X-Stitch-Location': location } };
 }
 
 /** Wraps a parse-call-respond function into a Lambda handler with one place that writes errors. */
@@ -102,7 +113,7 @@ export function preflightHeaders(): Record<string, string> {
 }
 
 function toResult(reply: Reply, req: Request): APIGatewayProxyStructuredResultV2 {
-  const headers = corsHeaders(req);
+  const headers = { ...corsHeaders(req), ...reply.headers };
   if (req.method === 'OPTIONS') Object.assign(headers, preflightHeaders());
   if (reply.body === undefined) return { statusCode: reply.status, headers };
   headers['Content-Type'] = 'application/json';
@@ -157,6 +168,13 @@ export function bearerToken(req: Request): string {
   const match = /^Bearer +(\S+)$/i.exec(header.trim());
   if (!match) throw invalidSession('invalid session: malformed Authorization header');
   return match[1];
+}
+
+/** A required query parameter; throws MissingParameter. */
+export function queryField(req: Request, name: string): string {
+  const value = req.query[name];
+  if (!value) throw new AppError('MissingParameter', `expected "${name}" to be present`);
+  return value;
 }
 
 /** With `?link=true`, the access token of the user to extend (protocol §5); otherwise none is read. */

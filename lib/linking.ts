@@ -3,8 +3,8 @@ import { USERPASS } from './emails';
 import { AppError } from './errors';
 import { type AuthInfo, type ProvenIdentity, logInIdentity, withProviderId } from './login';
 import type { Runtime } from './runtime';
-import { authenticate } from './sessions';
-import { ConditionFailed } from './store';
+import { authenticate, isSessionLive } from './sessions';
+import { ConditionFailed, type User } from './store';
 
 /** What a link answers (protocol §5): no refresh token, the linking session goes on. */
 export interface LinkInfo {
@@ -30,6 +30,17 @@ function linkConflict(rt: Runtime): AppError {
  */
 export async function linkIdentity(rt: Runtime, accessToken: string, proven: ProvenIdentity): Promise<LinkInfo> {
   const { claims, user } = await authenticate(rt, accessToken);
+  return attach(rt, user, claims, proven);
+}
+
+/** Links to the user of a session that started a browser flow earlier; throws as linkIdentity. */
+export async function linkToSession(rt: Runtime, link: { userId: string; sessionId: string; deviceId: string }, proven: ProvenIdentity): Promise<LinkInfo> {
+  const { user, session } = await rt.store.getUserAndSession(link.userId, link.sessionId);
+  if (!user || !isSessionLive(session, user, rt.clock())) throw new AppError('InvalidSession', 'invalid session');
+  return attach(rt, user, link, proven);
+}
+
+async function attach(rt: Runtime, user: User, link: { sessionId: string; deviceId: string }, proven: ProvenIdentity): Promise<LinkInfo> {
   const { provider_type: type, id } = proven.identity;
   if (type === 'anon-user') throw new AppError('InternalServerError', 'linking an anonymous identity is not allowed');
   if (type === USERPASS && user.identities.some((i) => i.provider_type === USERPASS && i.id !== id)) {
@@ -48,6 +59,6 @@ export async function linkIdentity(rt: Runtime, accessToken: string, proven: Pro
       if ((await rt.store.findIdentityOwner(type, id)) !== user.id) throw linkConflict(rt);
     }
   }
-  const access = await rt.tokens.signAccess({ userId: user.id, sessionId: claims.sessionId, deviceId: claims.deviceId });
-  return { access_token: access, user_id: user.id, device_id: claims.deviceId };
+  const access = await rt.tokens.signAccess({ userId: user.id, sessionId: link.sessionId, deviceId: link.deviceId });
+  return { access_token: access, user_id: user.id, device_id: link.deviceId };
 }

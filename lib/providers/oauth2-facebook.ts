@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { DeviceInfo } from '../devices';
 import { AppError } from '../errors';
 import { type LinkInfo, signIn } from '../linking';
-import type { AuthInfo } from '../login';
+import type { AuthInfo, ProvenIdentity } from '../login';
 import type { Runtime } from '../runtime';
 import { callProvider } from './outbound';
 import { type FacebookSettings, requireProvider } from './settings';
@@ -37,6 +37,39 @@ export async function facebookProfile(settings: FacebookSettings, accessToken: s
 /** Logs in (or links) the Facebook user of an access token; identity id = the app-scoped user id. */
 export async function logInWithFacebook(rt: Runtime, accessToken: string, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
   requireProvider(rt.config.providers, FACEBOOK);
-  const { id, data } = await facebookProfile(rt.config.providers.facebook!, accessToken);
-  return signIn(rt, { identity: { id, provider_type: FACEBOOK, provider_data: data }, data }, device, linkToken);
+  return signIn(rt, await facebookIdentity(rt.config.providers.facebook!, accessToken), device, linkToken);
+}
+
+/** The identity a user access token proves; throws AuthError. */
+export async function facebookIdentity(settings: FacebookSettings, accessToken: string): Promise<ProvenIdentity> {
+  const { id, data } = await facebookProfile(settings, accessToken);
+  return { identity: { id, provider_type: FACEBOOK, provider_data: data }, data };
+}
+
+/** Facebook's login dialog for the browser flow, with PKCE. */
+export function facebookAuthorizeUrl(settings: FacebookSettings, callbackUrl: string, state: string, challenge: string): string {
+  const query = new URLSearchParams({
+    client_id: settings.appId,
+    redirect_uri: callbackUrl,
+    response_type: 'code',
+    scope: 'email,public_profile',
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
+  return `${settings.dialogUrl}?${query}`;
+}
+
+/** Exchanges the dialog's code for a user access token; throws AuthError if Facebook refuses. */
+export async function exchangeFacebookCode(settings: FacebookSettings, code: string, callbackUrl: string, verifier: string): Promise<string> {
+  const query = new URLSearchParams({
+    client_id: settings.appId,
+    client_secret: settings.appSecret,
+    redirect_uri: callbackUrl,
+    code,
+    code_verifier: verifier,
+  });
+  const { status, body } = await callProvider(`${settings.graphUrl}/oauth/access_token?${query}`);
+  if (status !== 200 || typeof body.access_token !== 'string') throw new AppError('AuthError', 'invalid Facebook auth code');
+  return body.access_token;
 }

@@ -1,7 +1,7 @@
 import type { DeviceInfo } from '../devices';
 import { AppError } from '../errors';
 import { type LinkInfo, signIn } from '../linking';
-import type { AuthInfo } from '../login';
+import type { AuthInfo, ProvenIdentity } from '../login';
 import type { Runtime } from '../runtime';
 import { ExternalTokenError, createExternalVerifier } from '../tokens/external';
 import { callProvider } from './outbound';
@@ -70,11 +70,26 @@ export async function logInWithGoogle(rt: Runtime, credential: GoogleCredential,
   const settings = rt.config.providers.google!;
   if (!credential.idToken && !credential.authCode) throw new AppError('MissingParameter', 'expected "id_token" or "authCode" to be present');
   const idToken = credential.idToken ?? (await exchangeGoogleCode(settings, credential.authCode!, settings.authCodeRedirectUri));
-  return signInWithGoogleToken(rt, settings, idToken, device, linkToken);
+  return signIn(rt, await googleIdentity(rt, settings, idToken), device, linkToken);
 }
 
-export async function signInWithGoogleToken(rt: Runtime, settings: GoogleSettings, idToken: string, device: DeviceInfo, linkToken?: string) {
+/** The identity an ID token proves; throws AuthError. */
+export async function googleIdentity(rt: Runtime, settings: GoogleSettings, idToken: string): Promise<ProvenIdentity> {
   const claims = await verifyGoogleIdToken(rt, settings, idToken);
   const data = metadataOf(claims, settings.metadataFields);
-  return signIn(rt, { identity: { id: String(claims.sub), provider_type: GOOGLE, provider_data: data }, data }, device, linkToken);
+  return { identity: { id: String(claims.sub), provider_type: GOOGLE, provider_data: data }, data };
+}
+
+/** Google's consent page for the browser flow, with PKCE. */
+export function googleAuthorizeUrl(settings: GoogleSettings, callbackUrl: string, state: string, challenge: string): string {
+  const query = new URLSearchParams({
+    client_id: settings.clientIds[0],
+    redirect_uri: callbackUrl,
+    response_type: 'code',
+    scope: 'openid email profile',
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
+  return `${settings.authorizeUrl}?${query}`;
 }

@@ -38,6 +38,8 @@ export interface GoogleSettings {
   authorizeUrl: string;
   /** redirect_uri for codes that clients obtained themselves (`google({authCode})`); GIS popups use `postmessage`. */
   authCodeRedirectUri: string;
+  /** Client pages the browser redirect flow may return to (origin and path, exactly). */
+  redirectUris: string[];
   metadataFields: OAuthField[];
 }
 
@@ -46,6 +48,7 @@ export interface FacebookSettings {
   appSecret: string;
   graphUrl: string;
   dialogUrl: string;
+  redirectUris: string[];
   metadataFields: OAuthField[];
 }
 
@@ -164,6 +167,7 @@ function parseGoogle(raw: Record<string, unknown>): GoogleSettings {
     tokenUrl: text(raw, 'tokenUrl', where, 'https://oauth2.googleapis.com/token'),
     authorizeUrl: text(raw, 'authorizeUrl', where, 'https://accounts.google.com/o/oauth2/v2/auth'),
     authCodeRedirectUri: text(raw, 'authCodeRedirectUri', where, 'postmessage'),
+    redirectUris: raw.redirectUris === undefined ? [] : strings(raw.redirectUris, `${where}.redirectUris`, 0),
     metadataFields: oauthFields(raw.metadataFields, where),
   };
 }
@@ -175,6 +179,7 @@ function parseFacebook(raw: Record<string, unknown>): FacebookSettings {
     appSecret: text(raw, 'appSecret', where),
     graphUrl: text(raw, 'graphUrl', where, 'https://graph.facebook.com/v19.0').replace(/\/+$/, ''),
     dialogUrl: text(raw, 'dialogUrl', where, 'https://www.facebook.com/v19.0/dialog/oauth'),
+    redirectUris: raw.redirectUris === undefined ? [] : strings(raw.redirectUris, `${where}.redirectUris`, 0),
     metadataFields: oauthFields(raw.metadataFields, where),
   };
 }

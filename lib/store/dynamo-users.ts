@@ -28,7 +28,10 @@ import {
 import { EXISTS, NOT_EXISTS, type Table, type TransactItem } from './table';
 import type { UserProfile } from './types';
 
-type UserOperations = Omit<Store, 'createApiKey' | 'findApiKey' | 'listApiKeys' | 'getApiKey' | 'setApiKeyDisabled' | 'deleteApiKey'>;
+type UserOperations = Omit<
+  Store,
+  'createApiKey' | 'findApiKey' | 'listApiKeys' | 'getApiKey' | 'setApiKeyDisabled' | 'deleteApiKey' | 'saveOAuthState' | 'takeOAuthState'
+>;
 
 /** Users, identities, credentials, sessions and devices on the single table. */
 export function userOperations(t: Table): UserOperations {

@@ -2,6 +2,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './index';
 import { apiKeyOperations } from './dynamo-api-keys';
+import { oauthStateOperations } from './dynamo-oauth';
 import { userOperations } from './dynamo-users';
 import { createTable } from './table';
 
@@ -28,5 +29,5 @@ export function createDocumentClient(options: DynamoOptions): DynamoDBDocumentCl
 /** The Store on one DynamoDB table. */
 export function createDynamoStore(doc: DynamoDBDocumentClient, tableName: string): Store {
   const table = createTable(doc, tableName);
-  return { ...userOperations(table), ...apiKeyOperations(table) };
+  return { ...userOperations(table), ...apiKeyOperations(table), ...oauthStateOperations(table) };
 }

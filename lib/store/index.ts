@@ -1,4 +1,4 @@
-import type { ApiKey, Credential, Device, Identity, Session, User, UserPage, UserProfile } from './types';
+import type { ApiKey, Credential, Device, Identity, OAuthState, Session, User, UserPage, UserProfile } from './types';
 
 export type * from './types';
 export { ConditionFailed, StoreUnavailable } from './errors';
@@ -50,6 +50,9 @@ export interface Store {
   setApiKeyDisabled(userId: string, keyId: string, disabled: boolean): Promise<boolean>;
   /** Deletes the key, its name and its lookup; false when the user has no such key. */
   deleteApiKey(userId: string, keyId: string): Promise<boolean>;
+  saveOAuthState(state: OAuthState): Promise<void>;
+  /** Reads and deletes a flow's state in one step, so a callback can be used once. */
+  takeOAuthState(id: string): Promise<OAuthState | undefined>;
   /** Users in id order, `limit` at a time, starting after `after`. */
   listUsers(options: { after?: string; limit: number; desc?: boolean }): Promise<UserPage>;
 }

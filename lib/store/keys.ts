@@ -47,3 +47,7 @@ export function apiKeyNameKey(userId: string, name: string): Key {
 export function apiKeyLookupKey(keyHash: string): Key {
   return { PK: `APIKEY#${keyHash}`, SK: 'APIKEY' };
 }
+
+export function oauthStateKey(id: string): Key {
+  return { PK: `OAUTH#${id}`, SK: 'OAUTH' };
+}

@@ -89,8 +89,8 @@ export function createTable(doc: DynamoDBDocumentClient, name: string) {
       await guard(doc.send(new UpdateCommand({ TableName: name, ...input })), [label]);
     },
 
-    async deleteOne(input: Omit<DeleteCommandInput, 'TableName'>, label: string): Promise<void> {
-      await guard(doc.send(new DeleteCommand({ TableName: name, ...input })), [label]);
+    async deleteOne(input: Omit<DeleteCommandInput, 'TableName'>, label: string): Promise<Item | undefined> {
+      return (await guard(doc.send(new DeleteCommand({ TableName: name, ...input })), [label])).Attributes;
     },
 
     async query(input: Omit<QueryCommandInput, 'TableName'>) {

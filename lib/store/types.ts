@@ -73,3 +73,17 @@ export interface ApiKey {
   keyHash: string;
   createdAt: number;
 }
+
+/** A browser OAuth flow between its start and the provider's callback; single use, ten minutes. */
+export interface OAuthState {
+  id: string;
+  provider: string;
+  clientRedirect: string;
+  clientState: string;
+  callbackUrl: string;
+  codeVerifier: string;
+  device: Record<string, string>;
+  /** Set when the flow links to the user of this session. */
+  link?: { userId: string; sessionId: string; deviceId: string };
+  expiresAt: number;
+}

@@ -72,7 +72,7 @@ export class FreshStorage {
   }
   prefix(part: string): FreshStorage {
     const child = new FreshStorage(`${this.base}${part}:`);
-    (child as unknown as { values: Map<string, string> }).values = this.values;
+    Object.assign(child, { values: this.values, listeners: this.listeners });
     return child;
   }
   clear(prefix = ''): void {

@@ -16,6 +16,8 @@ export const GOOGLE_CLIENT = 'gatehouse-test.apps.googleusercontent.test';
 export const GOOGLE_SECRET = 'google-test-secret';
 export const FACEBOOK_APP = { id: '1234567890', secret: 'facebook-test-secret' };
 export const CUSTOM_AUDIENCE = 'gatehouse-tests';
+/** The app page the browser OAuth flow returns to in tests (never loaded: only its fragment is read). */
+export const CLIENT_PAGE = 'https://app.example.test/auth/callback';
 
 async function post<T>(url: string, body: unknown): Promise<T> {
   const res = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
@@ -64,6 +66,7 @@ export function providersFor(oidcUrl: string, graphUrl: string, lambdaFunction: 
       jwksUrl: `${oidcUrl}/jwks`,
       tokenUrl: `${oidcUrl}/token`,
       authorizeUrl: `${oidcUrl}/authorize`,
+      redirectUris: [CLIENT_PAGE],
       metadataFields: fields,
     },
     'oauth2-facebook': {
@@ -72,6 +75,7 @@ export function providersFor(oidcUrl: string, graphUrl: string, lambdaFunction: 
       appSecret: FACEBOOK_APP.secret,
       graphUrl: graphUrl,
       dialogUrl: `${graphUrl}/dialog/oauth`,
+      redirectUris: [CLIENT_PAGE],
       metadataFields: fields,
     },
   };
