@@ -6,7 +6,7 @@ import type { Runtime } from '../runtime';
 import { requireProvider } from './settings';
 
 /** Every anonymous login creates a new user (protocol §4.4); reuse is the client's business. */
-export function logInAnonymously(rt: Runtime, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
+export async function logInAnonymously(rt: Runtime, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
   requireProvider(rt.config.providers, 'anon-user');
   const identity = { id: newAnonymousIdentityId(), provider_type: 'anon-user' };
   return signIn(rt, { identity, data: {}, ownerId: null }, device, linkToken);

@@ -63,7 +63,6 @@ export interface ProviderSettings {
   customFunction?: CustomFunctionSettings;
   google?: GoogleSettings;
   facebook?: FacebookSettings;
-  raw: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 export class ProviderConfigError extends Error {}
@@ -208,6 +207,5 @@ export function parseProviderSettings(document: unknown, env: Record<string, str
     customFunction: enabled.has('custom-function') ? parseCustomFunction(raw['custom-function']) : undefined,
     google: enabled.has('oauth2-google') ? parseGoogle(raw['oauth2-google']) : undefined,
     facebook: enabled.has('oauth2-facebook') ? parseFacebook(raw['oauth2-facebook']) : undefined,
-    raw,
   };
 }
