@@ -6,6 +6,9 @@ export default defineConfig({
     globalSetup: ['test/helpers/global-setup.ts'],
     setupFiles: ['test/helpers/env.ts'],
     pool: 'forks',
+    // One file at a time: the end-to-end suites share one serverless offline stack, and the stack and
+    // packaging tests start more; on a 2-core machine running them side by side starves them all.
+    fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 180_000,
     reporters: ['default'],

@@ -194,18 +194,22 @@ export function offlineEnv(options: OfflineOptions, baseUrl: string, lambdaPort:
  */
 export async function startFront(port: number, target: number): Promise<Running> {
   const server = createHttpServer((req, res) => {
+    // A fresh connection per request: reusing one that serverless offline has just closed would cut a
+    // response off half-way.
     const upstream = httpRequest(
-      { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
+      { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers, agent: false },
       (answer) => {
         const headers = { ...answer.headers };
         const type = headers['content-type'];
         if (answer.headers['content-length'] === '0' || answer.statusCode === 204) delete headers['content-type'];
         else if (type && /^application\/json; *charset=utf-8$/i.test(type)) headers['content-type'] = 'application/json';
         res.writeHead(answer.statusCode ?? 502, headers);
+        answer.on('error', () => res.destroy());
         answer.pipe(res);
       },
     );
     upstream.on('error', () => {
+      if (res.headersSent) return void res.destroy();
       res.writeHead(502, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'local stack is not answering', error_code: 'ServiceUnavailable' }));
     });
@@ -232,6 +236,9 @@ export async function startOffline(options: OfflineOptions): Promise<RunningProc
   const log = openSync(options.logFile ?? join(logDir, `stack-${options.port}.log`), 'w');
   const args = ['offline', 'start', '--stage', LOCAL_STAGE, '--host', '127.0.0.1', '--httpPort', String(httpPort)];
   args.push('--lambdaPort', String(lambdaPort), '--websocketPort', String(websocketPort));
+  // Locally a function's first call loads its bundle in a fresh worker; on a busy machine (the test
+  // run) that alone can pass the deployed 10 s limit, which only means something in AWS.
+  args.push('--noTimeout');
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/osls/bin/serverless.js'), ...args], {
     cwd: ROOT,
     env: offlineEnv(options, baseUrl, lambdaPort),
