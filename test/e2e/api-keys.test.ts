@@ -2,22 +2,11 @@ import * as Realm from 'realm-web';
 import { describe, expect, it } from 'vitest';
 import { createServerApiKey } from '../../lib/api-keys';
 import { uniqueEmail } from '../helpers/events';
-import { E2E_APP, type Exchange, FreshStorage, e2eStack, recordingFetch } from './stack';
+import { type Exchange, e2eStack, newApp, rejection } from './stack';
 
 const stack = e2eStack();
 
-function newApp(log: Exchange[] = []): Realm.App {
-  return new Realm.App({ id: E2E_APP, baseUrl: stack.baseUrl, storage: new FreshStorage() as never, fetch: recordingFetch(log) as never });
-}
 
-async function rejection(promise: Promise<unknown>): Promise<Realm.MongoDBRealmError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Realm.MongoDBRealmError;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function emailUser(app: Realm.App) {
   const [email, password] = [uniqueEmail('e2e-keys'), 'a long password'];

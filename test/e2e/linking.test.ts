@@ -1,23 +1,11 @@
 import * as Realm from 'realm-web';
 import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/events';
-import { E2E_APP, type Exchange, FreshStorage, type Stack, e2eStack, recordingFetch } from './stack';
-
-const stack: Stack = e2eStack();
+import { type Exchange, newApp, rejection } from './stack';
 
 
-function newApp(log: Exchange[] = []): Realm.App {
-  return new Realm.App({ id: E2E_APP, baseUrl: stack.baseUrl, storage: new FreshStorage() as never, fetch: recordingFetch(log) as never });
-}
 
-async function rejection(promise: Promise<unknown>): Promise<Realm.MongoDBRealmError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Realm.MongoDBRealmError;
-  }
-  throw new Error('expected a rejection');
-}
+
 
 async function registered(app: Realm.App) {
   const [email, password] = [uniqueEmail('e2e-link'), 'a long password'];

@@ -1,24 +1,12 @@
 import * as Realm from 'realm-web';
 import { describe, expect, it } from 'vitest';
 import { CUSTOM_AUDIENCE, GOOGLE_CLIENT, facebookToken, googleCode, issuerToken } from '../fakes/world';
-import { E2E_APP, FreshStorage, e2eStack } from './stack';
+import { newApp, rejection } from './stack';
 
-const stack = e2eStack();
 let counter = 0;
 const unique = (tag: string) => `${tag}-${Date.now()}-${++counter}`;
 
-function newApp(): Realm.App {
-  return new Realm.App({ id: E2E_APP, baseUrl: stack.baseUrl, storage: new FreshStorage() as never });
-}
 
-async function rejection(promise: Promise<unknown>): Promise<Realm.MongoDBRealmError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Realm.MongoDBRealmError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('realm-web 2.0.1 logs in with every provider', () => {
   it('custom JWT: Credentials.jwt', async () => {

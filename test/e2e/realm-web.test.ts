@@ -2,25 +2,14 @@ import { decodeJwt } from 'jose';
 import * as Realm from 'realm-web';
 import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/events';
-import { E2E_APP, type Exchange, FreshStorage, type Stack, e2eStack, recordingFetch } from './stack';
+import { E2E_APP, e2eStack, type Exchange, newApp, rejection, type Stack } from './stack';
 
 const stack: Stack = e2eStack();
 const exchanges: Exchange[] = [];
 const HEX24 = /^[0-9a-f]{24}$/;
 
 
-function newApp(log: Exchange[] = exchanges): Realm.App {
-  return new Realm.App({ id: E2E_APP, baseUrl: stack.baseUrl, storage: new FreshStorage() as never, fetch: recordingFetch(log) as never });
-}
 
-async function rejection(promise: Promise<unknown>): Promise<Realm.MongoDBRealmError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Realm.MongoDBRealmError;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function jsonOf(res: Response): Promise<any> {
   return res.json();

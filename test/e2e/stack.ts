@@ -1,3 +1,4 @@
+import * as Realm from 'realm-web';
 import { inject } from 'vitest';
 import { loadConfig } from '../../lib/config';
 import { type Runtime, buildRuntime } from '../../lib/runtime';
@@ -84,4 +85,19 @@ export class FreshStorage {
   removeListener(listener: () => void): void {
     this.listeners.delete(listener);
   }
+}
+
+/** A realm-web App against the run's stack, with its own storage (and a log of its requests). */
+export function newApp(log: Exchange[] = []): Realm.App {
+  return new Realm.App({ id: E2E_APP, baseUrl: e2eStack().baseUrl, storage: new FreshStorage() as never, fetch: recordingFetch(log) as never });
+}
+
+/** The error a promise rejects with; fails the test if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Realm.MongoDBRealmError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Realm.MongoDBRealmError;
+  }
+  throw new Error('expected a rejection');
 }
