@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { SignJWT, exportSPKI, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { handler as profile } from '../../functions/auth/profile';
 import { handler as login } from '../../functions/providers/custom-token/login';
@@ -97,5 +97,21 @@ describe('custom-token login (HS256 shared secrets)', () => {
 
   it('keeps the JWKS issuer for the run', () => {
     expect(world.oidc).toMatch(/^http:\/\/127\.0\.0\.1:/);
+  });
+});
+
+describe('custom-token login (RS256 PEM keys)', () => {
+  it('verifies with a configured PEM public key', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const pem = await exportSPKI(publicKey);
+    const rt = await runtimeAt(0, {
+      GATEHOUSE_PROVIDERS: JSON.stringify({ 'custom-token': { enabled: true, signingAlgorithm: 'RS256', keys: [{ pem }], audience: ['pem-app'] } }),
+    });
+    const sub = subject();
+    const token = await new SignJWT({ aud: 'pem-app' }).setProtectedHeader({ alg: 'RS256' }).setSubject(sub).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+    const auth = await logInWithCustomToken(rt, token, {});
+    expect(await rt.store.findIdentityOwner('custom-token', sub)).toBe(auth.user_id);
+    const hs = await new SignJWT({ aud: 'pem-app' }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setExpirationTime('5m').sign(new TextEncoder().encode(pem));
+    await expect(logInWithCustomToken(rt, hs, {})).rejects.toMatchObject({ message: 'invalid custom auth token: algorithm not allowed' });
   });
 });

@@ -4,7 +4,8 @@ import { handler as anonLogin } from '../../functions/providers/anon-user/login'
 import { handler as userpassLogin } from '../../functions/providers/local-userpass/login';
 import { handler as register } from '../../functions/providers/local-userpass/register';
 import { APP, CLIENT, invoke, uniqueEmail } from '../helpers/events';
-import { anonymousUser, emailUser } from '../helpers/users';
+import { anonymousUser, emailUser, runtimeAt } from '../helpers/users';
+import { logInWithPassword } from '../../lib/providers/local-userpass';
 
 const providers = `${CLIENT}/app/${APP}/auth/providers`;
 
@@ -61,6 +62,14 @@ describe('linking', () => {
     const me = await invoke(profile, { path: `${CLIENT}/auth/profile`, token: anon.access_token });
     expect(me.body.identities).toHaveLength(1);
     expect((await loginPassword(owner.email, owner.password)).body.user_id).toBe(owner.user_id);
+  });
+
+  it('answers InvalidSession for a conflict when the strict switch is on', async () => {
+    const owner = await emailUser();
+    const anon = await anonymousUser();
+    const rt = await runtimeAt(0, { GATEHOUSE_STRICT_LINK_CONFLICT_CODE: 'true' });
+    const error = await logInWithPassword(rt, owner.email, owner.password, {}, anon.access_token).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'InvalidSession', status: 401, message: 'a user already exists with the specified provider' });
   });
 
   it('attaches a contested identity to exactly one of the users racing for it', async () => {
