@@ -32,6 +32,32 @@ export interface Config {
   readonly providers: ProviderSettings;
   /** Answer link conflicts with InvalidSession, as the real server does (loops realm-web 2.0.1). */
   readonly strictLinkConflictCode: boolean;
+  /** Custom user data: one document per user in its own table, embedded in access tokens. */
+  readonly customData: CustomDataConfig | undefined;
+  /** A function run before a new user is written; it may veto the user or return custom data. */
+  readonly userCreationFunction: { name: string; timeoutMs: number } | undefined;
+}
+
+export interface CustomDataConfig {
+  table: string;
+  userIdField: string;
+  /** Users may read and replace their own document (GET/PUT /auth/custom_data). */
+  selfService: boolean;
+  /** Delete the document with its user (App Services keeps it). */
+  deleteWithUser: boolean;
+}
+
+function customDataConfig(env: Env): CustomDataConfig | undefined {
+  const table = env.GATEHOUSE_CUSTOM_DATA_TABLE?.trim();
+  if (!table) return undefined;
+  const userIdField = env.GATEHOUSE_CUSTOM_DATA_USER_ID_FIELD?.trim() || 'userId';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(userIdField)) throw new ConfigError('configuration: GATEHOUSE_CUSTOM_DATA_USER_ID_FIELD is not a field name');
+  return Object.freeze({
+    table,
+    userIdField,
+    selfService: env.GATEHOUSE_CUSTOM_DATA_SELF_SERVICE === 'true',
+    deleteWithUser: env.GATEHOUSE_CUSTOM_DATA_DELETE_WITH_USER === 'true',
+  });
 }
 
 type Env = Record<string, string | undefined>;
@@ -95,6 +121,10 @@ export function loadConfig(env: Env): Config {
     allowedOrigins: Object.freeze((env.GATEHOUSE_ALLOWED_ORIGINS?.trim() || '*').split(',').map((o) => o.trim())),
     providers: parseProviderSettings(providerDocument(env), env),
     strictLinkConflictCode: env.GATEHOUSE_STRICT_LINK_CONFLICT_CODE === 'true',
+    customData: customDataConfig(env),
+    userCreationFunction: env.GATEHOUSE_USER_CREATION_FUNCTION?.trim()
+      ? { name: env.GATEHOUSE_USER_CREATION_FUNCTION.trim(), timeoutMs: integer(env, 'GATEHOUSE_USER_CREATION_TIMEOUT_MS', 5000, 100, 30_000) }
+      : undefined,
   });
 }
 

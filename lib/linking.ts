@@ -4,7 +4,8 @@ import { AppError } from './errors';
 import { type AuthInfo, type ProvenIdentity, logInIdentity, withProviderId } from './login';
 import type { Runtime } from './runtime';
 import { authenticate, isSessionLive } from './sessions';
-import { ConditionFailed, type User } from './store';
+import { embeddable } from './custom-data';
+import { ConditionFailed, type CustomData, type User } from './store';
 
 /** What a link answers (protocol §5): no refresh token, the linking session goes on. */
 export interface LinkInfo {
@@ -29,18 +30,24 @@ function linkConflict(rt: Runtime): AppError {
  * InternalServerError for the combinations the protocol forbids, InvalidSession for a bad token.
  */
 export async function linkIdentity(rt: Runtime, accessToken: string, proven: ProvenIdentity): Promise<LinkInfo> {
-  const { claims, user } = await authenticate(rt, accessToken);
-  return attach(rt, user, claims, proven);
+  const { claims, user, customData } = await authenticate(rt, accessToken, true);
+  return attach(rt, user, { ...claims, customData }, proven);
 }
 
 /** Links to the user of a session that started a browser flow earlier; throws as linkIdentity. */
 export async function linkToSession(rt: Runtime, link: { userId: string; sessionId: string; deviceId: string }, proven: ProvenIdentity): Promise<LinkInfo> {
-  const { user, session } = await rt.store.getUserAndSession(link.userId, link.sessionId);
+  const { user, session, customData } = await rt.store.getUserAndSession(link.userId, link.sessionId, true);
   if (!user || !isSessionLive(session, user, rt.clock())) throw new AppError('InvalidSession', 'invalid session');
-  return attach(rt, user, link, proven);
+  return attach(rt, user, { ...link, customData }, proven);
 }
 
-async function attach(rt: Runtime, user: User, link: { sessionId: string; deviceId: string }, proven: ProvenIdentity): Promise<LinkInfo> {
+interface LinkingSession {
+  sessionId: string;
+  deviceId: string;
+  customData?: CustomData;
+}
+
+async function attach(rt: Runtime, user: User, link: LinkingSession, proven: ProvenIdentity): Promise<LinkInfo> {
   const { provider_type: type, id } = proven.identity;
   if (type === 'anon-user') throw new AppError('InternalServerError', 'linking an anonymous identity is not allowed');
   if (type === USERPASS && user.identities.some((i) => i.provider_type === USERPASS && i.id !== id)) {
@@ -59,6 +66,7 @@ async function attach(rt: Runtime, user: User, link: { sessionId: string; device
       if ((await rt.store.findIdentityOwner(type, id)) !== user.id) throw linkConflict(rt);
     }
   }
-  const access = await rt.tokens.signAccess({ userId: user.id, sessionId: link.sessionId, deviceId: link.deviceId });
+  const userData = embeddable(user.id, link.customData);
+  const access = await rt.tokens.signAccess({ userId: user.id, sessionId: link.sessionId, deviceId: link.deviceId, userData });
   return { access_token: access, user_id: user.id, device_id: link.deviceId };
 }

@@ -1,9 +1,12 @@
+import { embeddable } from './custom-data';
 import { type DeviceInfo, deviceForLogin } from './devices';
 import { AppError } from './errors';
 import { derivedId, newObjectId } from './ids';
 import type { Runtime } from './runtime';
+import { runUserCreationFunction } from './hooks';
 import { newSession } from './sessions';
 import { ConditionFailed, type Identity, type User, type UserProfile, type UserType } from './store';
+import type { AccessGrant } from './tokens';
 
 /** The login response every SDK reads (protocol §4.3). */
 export interface AuthInfo {
@@ -67,10 +70,11 @@ export async function createUserAndLogIn(rt: Runtime, proven: ProvenIdentity, in
     lastAuthenticationDate: seconds,
     disabled: false,
   };
+  const customData = await runUserCreationFunction(rt, user);
   const device = deviceForLogin(user.id, info, undefined, now);
   const { session, refreshToken } = await newSession(rt, user.id, device.id);
-  await rt.store.createUserWithSession({ user, session, device, claimEmail: proven.claimEmail });
-  return authInfo(rt, user.id, device.id, session.id, refreshToken);
+  await rt.store.createUserWithSession({ user, session, device, claimEmail: proven.claimEmail, customData });
+  return authInfo(rt, { userId: user.id, deviceId: device.id, sessionId: session.id, userData: customData }, refreshToken);
 }
 
 /**
@@ -93,7 +97,7 @@ function refreshedProfile(rt: Runtime, user: User, proven: ProvenIdentity | unde
  * the identity's metadata. Throws UserDisabled, or AuthError when the user no longer exists.
  */
 export async function logInUser(rt: Runtime, userId: string, info: DeviceInfo, proven?: ProvenIdentity): Promise<AuthInfo> {
-  const { user, device: known, apiKey } = await rt.store.getLoginState(userId, info.deviceId, proven?.apiKeyId);
+  const { user, device: known, apiKey, customData } = await rt.store.getLoginState(userId, info.deviceId, proven?.apiKeyId);
   if (proven?.apiKeyId && (!apiKey || apiKey.disabled)) throw new AppError('AuthError', 'invalid API key');
   if (!user) throw new AppError('AuthError', 'user not found');
   if (user.disabled) throw new AppError('UserDisabled', 'user disabled');
@@ -107,10 +111,10 @@ export async function logInUser(rt: Runtime, userId: string, info: DeviceInfo, p
     if (error instanceof ConditionFailed) throw new AppError('AuthError', 'user not found');
     throw error;
   }
-  return authInfo(rt, userId, device.id, session.id, refreshToken);
+  return authInfo(rt, { userId, deviceId: device.id, sessionId: session.id, userData: embeddable(userId, customData) }, refreshToken);
 }
 
-async function authInfo(rt: Runtime, userId: string, deviceId: string, sessionId: string, refreshToken: string): Promise<AuthInfo> {
-  const accessToken = await rt.tokens.signAccess({ userId, sessionId, deviceId });
-  return { access_token: accessToken, refresh_token: refreshToken, user_id: userId, device_id: deviceId };
+async function authInfo(rt: Runtime, grant: AccessGrant, refreshToken: string): Promise<AuthInfo> {
+  const accessToken = await rt.tokens.signAccess(grant);
+  return { access_token: accessToken, refresh_token: refreshToken, user_id: grant.userId, device_id: grant.deviceId };
 }

@@ -24,7 +24,7 @@ export function runtime(): Promise<Runtime> {
 
 export async function buildRuntime(config: Config, clock: Clock = Date.now): Promise<Runtime> {
   const doc = createDocumentClient({ tableName: config.tableName, region: config.region, endpoint: config.dynamoEndpoint });
-  const store = createDynamoStore(doc, config.tableName);
+  const store = createDynamoStore(doc, config.tableName, config.customData);
   const tokens = createTokens(await importKeySet(config.signingKeys), config, clock);
   return { config, store, tokens, clock };
 }

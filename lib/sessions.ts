@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { invalidSession, refreshTokenNotFound } from './errors';
 import { hashSecret, newObjectId } from './ids';
 import type { Runtime } from './runtime';
-import type { Session, User } from './store';
+import { embeddable } from './custom-data';
+import type { CustomData, Session, User } from './store';
 import type { VerifiedAccess } from './tokens';
 
 /** A session ready to be stored, with the only copy of its refresh token. */
@@ -37,19 +38,22 @@ function sameHash(a: string, b: string): boolean {
  * The live session and user of a refresh token (one DynamoDB round trip). Throws InvalidSession with
  * the message realm-web's logOut() knows.
  */
-export async function authenticateRefresh(rt: Runtime, refreshToken: string): Promise<{ user: User; session: Session }> {
+export async function authenticateRefresh(rt: Runtime, refreshToken: string): Promise<{ user: User; session: Session; customData?: CustomData }> {
   const claims = await rt.tokens.verifyRefresh(refreshToken);
-  const { user, session } = await rt.store.getUserAndSession(claims.userId, claims.sessionId);
+  const { user, session, customData } = await rt.store.getUserAndSession(claims.userId, claims.sessionId, true);
   if (!session || !sameHash(session.refreshHash, hashSecret(refreshToken))) throw refreshTokenNotFound();
   if (user?.disabled) throw invalidSession('invalid session: user disabled');
   if (!user || !isSessionLive(session, user, rt.clock())) throw refreshTokenNotFound();
-  return { user, session };
+  return { user, session, customData };
 }
 
-/** Issues a new access token for a refresh token (protocol §6.1); the refresh token is not rotated. */
+/**
+ * Issues a new access token for a refresh token (protocol §6.1), with the custom data as it is now;
+ * the refresh token is not rotated.
+ */
 export async function refreshAccessToken(rt: Runtime, refreshToken: string): Promise<string> {
-  const { user, session } = await authenticateRefresh(rt, refreshToken);
-  return rt.tokens.signAccess({ userId: user.id, sessionId: session.id, deviceId: session.deviceId });
+  const { user, session, customData } = await authenticateRefresh(rt, refreshToken);
+  return rt.tokens.signAccess({ userId: user.id, sessionId: session.id, deviceId: session.deviceId, userData: embeddable(user.id, customData) });
 }
 
 /** Ends the session of a refresh token (protocol §6.2); throws InvalidSession if it is already gone. */
@@ -62,15 +66,16 @@ export async function logOut(rt: Runtime, refreshToken: string): Promise<void> {
 export interface Authenticated {
   claims: VerifiedAccess;
   user: User;
+  customData?: CustomData;
 }
 
 /**
  * Verifies an access token and that its session and user are still live (one DynamoDB round trip).
  * Throws InvalidSession or UserAppDomainMismatch.
  */
-export async function authenticate(rt: Runtime, accessToken: string): Promise<Authenticated> {
+export async function authenticate(rt: Runtime, accessToken: string, withCustomData = false): Promise<Authenticated> {
   const claims = await rt.tokens.verifyAccess(accessToken);
-  const { user, session } = await rt.store.getUserAndSession(claims.userId, claims.sessionId);
+  const { user, session, customData } = await rt.store.getUserAndSession(claims.userId, claims.sessionId, withCustomData);
   if (!user || !isSessionLive(session, user, rt.clock())) throw invalidSession('invalid session');
-  return { claims, user };
+  return { claims, user, customData };
 }

@@ -15,12 +15,14 @@ export function profileOf(rt: Runtime, user: User) {
 }
 
 /**
- * Deletes a user with everything that logs in as it: identities, credentials, sessions, devices.
+ * Deletes a user with everything that logs in as it: identities, credentials, sessions, devices, API
+ * keys; the custom data document only when configured (App Services keeps it).
  * Throws InvalidSession if the user is already gone.
  */
 export async function deleteUser(rt: Runtime, user: User): Promise<void> {
   const emails = user.identities
     .filter((i) => i.provider_type === USERPASS && typeof i.provider_data?.email === 'string')
     .map((i) => emailKey(i.provider_data?.email as string));
-  if (!(await rt.store.deleteUser(user, emails))) throw new AppError('InvalidSession', 'invalid session');
+  const customData = rt.config.customData?.deleteWithUser === true;
+  if (!(await rt.store.deleteUser(user, emails, { customData }))) throw new AppError('InvalidSession', 'invalid session');
 }

@@ -114,11 +114,19 @@ export function readServerlessYml(): Record<string, any> {
   return parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { customTags: customTags as never });
 }
 
-/** Resolves the two framework variables the table definitions use: `${self:…}` and `${sls:stage}`. */
+/**
+ * Resolves the framework variables the table definitions use — `${self:…}`, `${sls:stage}` and
+ * `${env:NAME, 'default'}` — throughout a value.
+ */
 function resolveVariables(value: unknown, yml: Record<string, any>, stage: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveVariables(v, yml, stage));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveVariables(v, yml, stage)]));
+  }
   if (typeof value !== 'string') return value;
-  return value.replace(/\$\{(self:[\w.-]+|sls:stage)\}/g, (_, ref: string) => {
+  return value.replace(/\$\{(self:[\w.-]+|sls:stage|env:(\w+), '([^']*)')\}/g, (_, ref: string, envName?: string, fallback?: string) => {
     if (ref === 'sls:stage') return stage;
+    if (envName) return process.env[envName] || (fallback ?? '');
     const found = ref.slice(5).split('.').reduce((node: any, part) => node?.[part], yml);
     return String(resolveVariables(found, yml, stage));
   });
@@ -129,7 +137,7 @@ export function tableDefinitions(stage = LOCAL_STAGE): Record<string, any>[] {
   const yml = readServerlessYml();
   return Object.values(yml.resources?.Resources ?? {})
     .filter((r: any) => r.Type === 'AWS::DynamoDB::Table')
-    .map((r: any) => ({ ...r.Properties, TableName: resolveVariables(r.Properties.TableName, yml, stage) }));
+    .map((r: any) => resolveVariables(r.Properties, yml, stage) as Record<string, any>);
 }
 
 /** Creates every table of serverless.yml (and its TTL) in a DynamoDB Local; returns their names. */

@@ -4,12 +4,10 @@ import { type LinkInfo, signIn } from '../linking';
 import { log } from '../log';
 import type { AuthInfo } from '../login';
 import type { Runtime } from '../runtime';
-import { FunctionFailed, type Invoke, createInvoker } from '../store/lambda';
+import { FunctionFailed, invokerFor } from '../functions';
 import { requireProvider } from './settings';
 
 export const CUSTOM_FUNCTION = 'custom-function';
-/** One Lambda client per configuration, built at the first custom-function login. */
-const invokers = new WeakMap<Runtime['config'], Invoke>();
 
 /** What the function answered, as an identity: a non-empty id string, or `{id, name?}`. */
 function identityOf(result: unknown): { id: string; name?: string } | undefined {
@@ -29,14 +27,9 @@ function identityOf(result: unknown): { id: string; name?: string } | undefined 
 export async function logInWithFunction(rt: Runtime, payload: Record<string, unknown>, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
   requireProvider(rt.config.providers, CUSTOM_FUNCTION);
   const settings = rt.config.providers.customFunction!;
-  let invoker = invokers.get(rt.config);
-  if (!invoker) {
-    invoker = createInvoker({ region: rt.config.region, endpoint: rt.config.lambdaEndpoint });
-    invokers.set(rt.config, invoker);
-  }
   let result: unknown;
   try {
-    result = await invoker(settings.functionName, payload, settings.timeoutMs);
+    result = await invokerFor(rt)(settings.functionName, payload, settings.timeoutMs);
   } catch (error) {
     if (!(error instanceof FunctionFailed)) throw error;
     log('warn', 'custom authentication function failed', { functionName: settings.functionName, reason: error.reason, error: error.cause });

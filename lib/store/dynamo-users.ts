@@ -1,4 +1,4 @@
-import type { NewUserSession, Store } from './index';
+import type { CustomDataTable, NewUserSession, Store } from './index';
 import { ConditionFailed } from './errors';
 import {
   type Item,
@@ -26,7 +26,7 @@ import {
   userPartition,
 } from './keys';
 import { EXISTS, NOT_EXISTS, type Table, type TransactItem } from './table';
-import type { UserProfile } from './types';
+import type { CustomData, UserProfile } from './types';
 
 type UserOperations = Omit<
   Store,
@@ -34,7 +34,17 @@ type UserOperations = Omit<
 >;
 
 /** Users, identities, credentials, sessions and devices on the single table. */
-export function userOperations(t: Table): UserOperations {
+export function userOperations(t: Table, custom?: CustomDataTable): UserOperations {
+  const customKey = (userId: string) => ({ [custom!.userIdField]: userId });
+  const customDoc = (userId: string, document: CustomData) => ({ ...document, [custom!.userIdField]: userId });
+
+  /** BatchGetItem of our items, plus the custom data document when asked and configured. */
+  async function read(keys: Key[], userId: string, withCustomData: boolean): Promise<{ items: Item[]; customData?: CustomData }> {
+    if (!custom || !withCustomData) return { items: await t.getMany(keys) };
+    const { items, other } = await t.getWith(keys, { table: custom.table, key: customKey(userId) });
+    return { items, customData: other };
+  }
+
   /** Binds an email/password credential to its user, once. */
   const claim = (emailKey: string, userId: string): TransactItem =>
     t.update({
@@ -76,13 +86,14 @@ export function userOperations(t: Table): UserOperations {
   }
 
   return {
-    async createUserWithSession({ user, session, device, claimEmail }: NewUserSession) {
+    async createUserWithSession({ user, session, device, claimEmail, customData }: NewUserSession) {
       const items = [t.put(userItem(user), NOT_EXISTS), ...user.identities.map((i) => t.put(identityItem(i, user.id), NOT_EXISTS))];
       const labels = ['user', ...user.identities.map(() => 'identity')];
       if (claimEmail) {
         items.push(claim(claimEmail, user.id));
         labels.push('credential');
       }
+      if (customData && custom) items.push(t.putIn(custom.table, customDoc(user.id, customData)));
       await t.transact([...items, t.put(sessionItem(session)), t.put(deviceItem(device))], labels);
     },
 
@@ -113,17 +124,25 @@ export function userOperations(t: Table): UserOperations {
       const keys = [userKey(userId)];
       if (deviceId) keys.push(deviceKey(userId, deviceId));
       if (apiKeyId) keys.push(apiKeyKey(userId, apiKeyId));
-      const items = await t.getMany(keys);
+      const { items, customData } = await read(keys, userId, true);
       const find = (type: string) => items.find((i) => i.type === type);
       const [user, device, apiKey] = [find('user'), find('device'), find('apikey')];
-      return { user: user && toUser(user), device: device && toDevice(device), apiKey: apiKey && toApiKey(apiKey) };
+      return { user: user && toUser(user), device: device && toDevice(device), apiKey: apiKey && toApiKey(apiKey), customData };
     },
 
-    async getUserAndSession(userId, sessionId) {
-      const items = await t.getMany([userKey(userId), sessionKey(userId, sessionId)]);
+    async getUserAndSession(userId, sessionId, withCustomData = false) {
+      const { items, customData } = await read([userKey(userId), sessionKey(userId, sessionId)], userId, withCustomData);
       const user = items.find((i) => i.type === 'user');
       const session = items.find((i) => i.type === 'session');
-      return { user: user && toUser(user), session: session && toSession(session) };
+      return { user: user && toUser(user), session: session && toSession(session), customData };
+    },
+
+    async getCustomData(userId) {
+      return custom ? t.getIn(custom.table, customKey(userId)) : undefined;
+    },
+
+    async putCustomData(userId, document) {
+      if (custom) await t.putInOne(custom.table, customDoc(userId, document));
     },
 
     async deleteSession(userId, sessionId, refreshHash) {
@@ -153,13 +172,14 @@ export function userOperations(t: Table): UserOperations {
       return item ? toCredential(item) : undefined;
     },
 
-    async deleteUser(user, emailKeys) {
+    async deleteUser(user, emailKeys, options) {
       try {
         await t.transact(
           [
             t.remove(userKey(user.id), EXISTS),
             ...user.identities.map((i) => t.remove(identityKey(i.provider_type, i.id))),
             ...emailKeys.map((e) => t.remove(credentialKey(e))),
+            ...(custom && options?.customData ? [t.removeIn(custom.table, customKey(user.id))] : []),
           ],
           ['user'],
         );

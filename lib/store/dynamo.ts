@@ -1,6 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Store } from './index';
+import type { CustomDataTable, Store } from './index';
 import { apiKeyOperations } from './dynamo-api-keys';
 import { oauthStateOperations } from './dynamo-oauth';
 import { userOperations } from './dynamo-users';
@@ -27,7 +27,7 @@ export function createDocumentClient(options: DynamoOptions): DynamoDBDocumentCl
 }
 
 /** The Store on one DynamoDB table. */
-export function createDynamoStore(doc: DynamoDBDocumentClient, tableName: string): Store {
+export function createDynamoStore(doc: DynamoDBDocumentClient, tableName: string, customData?: CustomDataTable): Store {
   const table = createTable(doc, tableName);
-  return { ...userOperations(table), ...apiKeyOperations(table), ...oauthStateOperations(table) };
+  return { ...userOperations(table, customData), ...apiKeyOperations(table), ...oauthStateOperations(table) };
 }

@@ -1,4 +1,4 @@
-import type { ApiKey, Credential, Device, Identity, OAuthState, Session, User, UserPage, UserProfile } from './types';
+import type { ApiKey, Credential, CustomData, Device, Identity, OAuthState, Session, User, UserPage, UserProfile } from './types';
 
 export type * from './types';
 export { ConditionFailed, StoreUnavailable } from './errors';
@@ -24,9 +24,13 @@ export interface Store {
    */
   addIdentity(input: { userId: string; identity: Identity; profile: UserProfile; claimEmail?: string }): Promise<void>;
   /** What a login of an existing user reads, in one round trip: the user, its device and API key. */
-  getLoginState(userId: string, deviceId?: string, apiKeyId?: string): Promise<{ user?: User; device?: Device; apiKey?: ApiKey }>;
+  getLoginState(userId: string, deviceId?: string, apiKeyId?: string): Promise<{ user?: User; device?: Device; apiKey?: ApiKey; customData?: CustomData }>;
   /** One round trip for every token check: the user and the session, strongly consistent. */
-  getUserAndSession(userId: string, sessionId: string): Promise<{ user?: User; session?: Session }>;
+  getUserAndSession(userId: string, sessionId: string, withCustomData?: boolean): Promise<{ user?: User; session?: Session; customData?: CustomData }>;
+  /** The user's custom data document, if custom data is on and there is one. */
+  getCustomData(userId: string): Promise<CustomData | undefined>;
+  /** Replaces the user's custom data document. */
+  putCustomData(userId: string, document: CustomData): Promise<void>;
   /** Deletes the session if its refresh hash matches; false when there was none. */
   deleteSession(userId: string, sessionId: string, refreshHash: string): Promise<boolean>;
   /** Creates an email/password credential; ConditionFailed('credential') if the email is taken. */
@@ -36,7 +40,7 @@ export interface Store {
    * Deletes the user, its identity lookups and credentials in one transaction, then its sessions
    * and devices in bounded batches. False when the user did not exist.
    */
-  deleteUser(user: User, emailKeys: string[]): Promise<boolean>;
+  deleteUser(user: User, emailKeys: string[], options?: { customData: boolean }): Promise<boolean>;
   /**
    * Creates an API key with its name reservation and secret lookup; a user key also counts against
    * the user's limit, a server key creates its server user. ConditionFailed('limit' | 'name').
@@ -62,4 +66,12 @@ export interface NewUserSession {
   session: Session;
   device: Device;
   claimEmail?: string;
+  /** Written in the same transaction (what the user-creation function returned). */
+  customData?: CustomData;
+}
+
+/** Where custom user data lives: its own table, keyed by a configurable user-id attribute. */
+export interface CustomDataTable {
+  table: string;
+  userIdField: string;
 }

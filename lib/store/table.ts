@@ -64,6 +64,19 @@ export function createTable(doc: DynamoDBDocumentClient, name: string) {
       Put: { TableName: name, Item: item, ...(condition ? { ConditionExpression: condition } : {}) },
     }),
 
+    /** A Put on another table of the same transaction (custom user data). */
+    putIn: (table: string, item: Item): TransactItem => ({ Put: { TableName: table, Item: item } }),
+
+    removeIn: (table: string, key: Item): TransactItem => ({ Delete: { TableName: table, Key: key } }),
+
+    async getIn(table: string, key: Item): Promise<Item | undefined> {
+      return (await guard(doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true })))).Item;
+    },
+
+    async putInOne(table: string, item: Item): Promise<void> {
+      await guard(doc.send(new PutCommand({ TableName: table, Item: item })));
+    },
+
     remove: (key: Key, condition?: string): TransactItem => ({
       Delete: { TableName: name, Key: key, ...(condition ? { ConditionExpression: condition } : {}) },
     }),
@@ -97,21 +110,32 @@ export function createTable(doc: DynamoDBDocumentClient, name: string) {
       return guard(doc.send(new QueryCommand({ TableName: name, ...input })));
     },
 
-    /** BatchGetItem, retrying unprocessed keys with a short back-off. */
+    /** BatchGetItem on this table. */
     async getMany(keys: Key[]): Promise<Item[]> {
-      let request: Record<string, { Keys: Item[]; ConsistentRead: boolean }> | undefined = {
-        [name]: { Keys: keys as unknown as Item[], ConsistentRead: true },
-      };
-      const found: Item[] = [];
-      for (let attempt = 0; request && attempt < 4; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
-        const out: BatchGetCommandOutput = await guard(doc.send(new BatchGetCommand({ RequestItems: request })));
-        found.push(...((out.Responses?.[name] ?? []) as Item[]));
-        const rest = out.UnprocessedKeys?.[name];
-        request = rest?.Keys?.length ? { [name]: { Keys: rest.Keys as Item[], ConsistentRead: true } } : undefined;
-      }
-      if (request) throw new StoreUnavailable(new Error('batch get left keys unprocessed'));
-      return found;
+      return (await getAcross(doc, { [name]: keys as unknown as Item[] }))[name] ?? [];
+    },
+
+    /** BatchGetItem on this table and another (custom user data), still one round trip. */
+    async getWith(keys: Key[], other: { table: string; key: Item }): Promise<{ items: Item[]; other?: Item }> {
+      const found = await getAcross(doc, { [name]: keys as unknown as Item[], [other.table]: [other.key] });
+      return { items: found[name] ?? [], other: found[other.table]?.[0] };
     },
   };
+}
+
+/** BatchGetItem across tables, strongly consistent, retrying unprocessed keys with a short back-off. */
+async function getAcross(doc: DynamoDBDocumentClient, keys: Record<string, Item[]>): Promise<Record<string, Item[]>> {
+  let request: Record<string, { Keys: Item[]; ConsistentRead: boolean }> | undefined = Object.fromEntries(
+    Object.entries(keys).map(([table, k]) => [table, { Keys: k, ConsistentRead: true }]),
+  );
+  const found: Record<string, Item[]> = {};
+  for (let attempt = 0; request && attempt < 4; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+    const out: BatchGetCommandOutput = await guard(doc.send(new BatchGetCommand({ RequestItems: request })));
+    for (const [table, items] of Object.entries(out.Responses ?? {})) (found[table] ??= []).push(...(items as Item[]));
+    const rest = Object.entries(out.UnprocessedKeys ?? {}).filter(([, r]) => r.Keys?.length);
+    request = rest.length ? Object.fromEntries(rest.map(([table, r]) => [table, { Keys: r.Keys as Item[], ConsistentRead: true }])) : undefined;
+  }
+  if (request) throw new StoreUnavailable(new Error('batch get left keys unprocessed'));
+  return found;
 }

@@ -87,3 +87,6 @@ export interface OAuthState {
   link?: { userId: string; sessionId: string; deviceId: string };
   expiresAt: number;
 }
+
+/** A custom user data document (plain JSON values). */
+export type CustomData = Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 import { AppError, invalidSession, refreshTokenNotFound } from '../errors';
 import { newNonce } from '../ids';
@@ -73,7 +74,7 @@ export function createTokens(keys: KeySet, config: Config, clock: Clock): Tokens
         baas_project_id: config.groupId,
         stitch_devId: grant.deviceId,
         stitch_domainId: config.domainId,
-        ...(grant.userData ? { user_data: grant.userData } : {}),
+        ...(grant.userData ? { user_data: grant.userData, custom_data_version: versionOf(grant.userData) } : {}),
       };
       return new SignJWT(payload)
         .setProtectedHeader({ alg: 'RS256', kid: keys.access.kid, typ: ACCESS_TYP })
@@ -129,6 +130,11 @@ export function createTokens(keys: KeySet, config: Config, clock: Clock): Tokens
       return { userId: payload.sub as string, sessionId: String(payload.baas_id), issuedAt: payload.iat as number };
     },
   };
+}
+
+/** A short digest of the custom data a token carries: downstream services compare it to tell stale tokens. */
+export function versionOf(userData: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify(userData)).digest('base64url').slice(0, 16);
 }
 
 function safeHeader(token: string): { kid?: string; typ?: string } | undefined {

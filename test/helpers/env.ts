@@ -8,4 +8,6 @@ process.env.GATEHOUSE_SIGNING_KEYS = inject('signingKeys');
 process.env.GATEHOUSE_ISSUER = 'http://gatehouse.test';
 process.env.GATEHOUSE_PROVIDERS = inject('providers');
 process.env.GATEHOUSE_LAMBDA_ENDPOINT = inject('lambdaEndpoint');
+process.env.GATEHOUSE_CUSTOM_DATA_TABLE = inject('customDataTable');
+process.env.GATEHOUSE_CUSTOM_DATA_SELF_SERVICE = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -13,6 +13,7 @@ declare module 'vitest' {
     e2eBaseUrl: string;
     lambdaEndpoint: string;
     providers: string;
+    customDataTable: string;
     fakeOidcUrl: string;
     fakeGraphUrl: string;
   }
@@ -33,12 +34,13 @@ export default async function setup(project: TestProject) {
   project.provide('fakeOidcUrl', oidc.url);
   project.provide('fakeGraphUrl', graph.url);
   const dynamo = await startDynamo();
-  const [tableName] = await createTables(dynamo.endpoint);
+  const [tableName, customDataTable] = await createTables(dynamo.endpoint);
+  project.provide('customDataTable', customDataTable);
   const signingKeys = JSON.stringify(await generateKeySet());
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('tableName', tableName);
   project.provide('signingKeys', signingKeys);
-  const env = { GATEHOUSE_PROVIDERS: providers };
+  const env = { GATEHOUSE_PROVIDERS: providers, GATEHOUSE_CUSTOM_DATA_SELF_SERVICE: 'true' };
   const offline = await startOffline({ port: await freePort(), appId: E2E_APP, dynamoEndpoint: dynamo.endpoint, signingKeys, env }).catch(
     async (error: unknown) => {
       await dynamo.stop();

@@ -1,0 +1,32 @@
+import { CUSTOM_DATA_LIMIT, customDataSize } from './custom-data';
+import { AppError } from './errors';
+import { FunctionFailed, invokerFor } from './functions';
+import { log } from './log';
+import type { Runtime } from './runtime';
+import type { CustomData, User } from './store';
+
+/**
+ * Runs the user-creation function, if one is configured, before a new user is written: it gets
+ * `{user: {id, type, identities, data}}` and may answer a custom data document to store with the user.
+ * A throw, a timeout or a bad answer refuses the user: AuthError, and nothing is written.
+ */
+export async function runUserCreationFunction(rt: Runtime, user: User): Promise<CustomData | undefined> {
+  const hook = rt.config.userCreationFunction;
+  if (!hook) return undefined;
+  let result: unknown;
+  try {
+    result = await invokerFor(rt)(hook.name, { user: { id: user.id, type: user.type, identities: user.identities, data: user.data } }, hook.timeoutMs);
+  } catch (error) {
+    if (!(error instanceof FunctionFailed)) throw error;
+    log('warn', 'user creation function failed', { functionName: hook.name, reason: error.reason, error: error.cause });
+    throw new AppError('AuthError', `user creation function ${error.reason}`);
+  }
+  if (result === null || result === undefined) return undefined;
+  if (typeof result !== 'object' || Array.isArray(result)) throw new AppError('AuthError', 'user creation function returned something other than a document');
+  if (customDataSize(result as CustomData) > CUSTOM_DATA_LIMIT) throw new AppError('AuthError', 'user creation function returned custom data over 16 KB');
+  if (!rt.config.customData) {
+    log('warn', 'user creation function returned custom data, but custom data is off', { functionName: hook.name });
+    return undefined;
+  }
+  return { ...(result as CustomData), [rt.config.customData.userIdField]: user.id };
+}
