@@ -36,6 +36,37 @@ export interface Config {
   readonly customData: CustomDataConfig | undefined;
   /** A function run before a new user is written; it may veto the user or return custom data. */
   readonly userCreationFunction: { name: string; timeoutMs: number } | undefined;
+  /** Functions called, without waiting for them, when users are created, log in or are deleted. */
+  readonly triggers: readonly Trigger[];
+}
+
+export interface Trigger {
+  name: string;
+  event: 'CREATE' | 'LOGIN' | 'DELETE';
+  functionName: string;
+  /** Only for these provider types; every provider when absent. */
+  providers?: readonly string[];
+}
+
+function triggers(env: Env): Trigger[] {
+  const raw = env.GATEHOUSE_TRIGGERS?.trim();
+  if (!raw) return [];
+  let list: unknown;
+  try {
+    list = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('configuration: GATEHOUSE_TRIGGERS is not valid JSON');
+  }
+  if (!Array.isArray(list)) throw new ConfigError('configuration: GATEHOUSE_TRIGGERS must be a list');
+  return list.map((t: Partial<Trigger>, i) => {
+    if (!t || typeof t.name !== 'string' || typeof t.functionName !== 'string' || !['CREATE', 'LOGIN', 'DELETE'].includes(t.event as string)) {
+      throw new ConfigError(`configuration: GATEHOUSE_TRIGGERS[${i}] needs name, functionName and event CREATE, LOGIN or DELETE`);
+    }
+    if (t.providers !== undefined && !(Array.isArray(t.providers) && t.providers.every((p) => typeof p === 'string'))) {
+      throw new ConfigError(`configuration: GATEHOUSE_TRIGGERS[${i}].providers must be a list of provider types`);
+    }
+    return Object.freeze({ name: t.name, event: t.event!, functionName: t.functionName, ...(t.providers ? { providers: t.providers } : {}) });
+  });
 }
 
 export interface CustomDataConfig {
@@ -125,6 +156,7 @@ export function loadConfig(env: Env): Config {
     userCreationFunction: env.GATEHOUSE_USER_CREATION_FUNCTION?.trim()
       ? { name: env.GATEHOUSE_USER_CREATION_FUNCTION.trim(), timeoutMs: integer(env, 'GATEHOUSE_USER_CREATION_TIMEOUT_MS', 5000, 100, 30_000) }
       : undefined,
+    triggers: Object.freeze(triggers(env)),
   });
 }
 

@@ -2,6 +2,7 @@ import { AppError } from './errors';
 import { USERPASS, emailKey } from './emails';
 import type { Runtime } from './runtime';
 import type { User } from './store';
+import { fireTriggers } from './triggers';
 
 /** The profile document of protocol §6.3. */
 export function profileOf(rt: Runtime, user: User) {
@@ -25,4 +26,5 @@ export async function deleteUser(rt: Runtime, user: User): Promise<void> {
     .map((i) => emailKey(i.provider_data?.email as string));
   const customData = rt.config.customData?.deleteWithUser === true;
   if (!(await rt.store.deleteUser(user, emails, { customData }))) throw new AppError('InvalidSession', 'invalid session');
+  await fireTriggers(rt, 'DELETE', user, [...new Set(user.identities.map((i) => i.provider_type))]);
 }

@@ -1,7 +1,10 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 
-/** The app's own functions (custom-function login), invoked synchronously through the Lambda API. */
-export type Invoke = (functionName: string, payload: unknown, timeoutMs: number) => Promise<unknown>;
+/**
+ * The app's own functions, invoked through the Lambda API: synchronously for an answer (custom-function
+ * login, user creation), or as an event that is only queued (triggers).
+ */
+export type Invoke = (functionName: string, payload: unknown, timeoutMs: number, mode?: 'answer' | 'event') => Promise<unknown>;
 
 /** Why a function call produced no result: it threw, timed out, or could not be reached. */
 export class FunctionFailed extends Error {
@@ -18,11 +21,12 @@ export function createInvoker(options: { region: string; endpoint?: string }): I
     maxAttempts: 1,
     ...(options.endpoint ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
-  return async (functionName, payload, timeoutMs) => {
+  return async (functionName, payload, timeoutMs, mode = 'answer') => {
+    const InvocationType = mode === 'event' ? 'Event' : 'RequestResponse';
     let out;
     try {
       out = await client.send(
-        new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify(payload)) }),
+        new InvokeCommand({ FunctionName: functionName, InvocationType, Payload: new TextEncoder().encode(JSON.stringify(payload)) }),
         { abortSignal: AbortSignal.timeout(timeoutMs) },
       );
     } catch (error) {
