@@ -19,6 +19,7 @@ const STATUS = {
    */
   LinkConflict: 401,
   AppNotFound: 404,
+  UserNotFound: 404,
   APIKeyNotFound: 404,
   APIKeyAlreadyExists: 409,
   AuthProviderNotFound: 404,

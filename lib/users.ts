@@ -28,3 +28,11 @@ export async function deleteUser(rt: Runtime, user: User): Promise<void> {
   if (!(await rt.store.deleteUser(user, emails, { customData }))) throw new AppError('InvalidSession', 'invalid session');
   await fireTriggers(rt, 'DELETE', user, [...new Set(user.identities.map((i) => i.provider_type))]);
 }
+
+/**
+ * Disables (or enables again) a user: a disabled user cannot log in (UserDisabled), refresh, or pass
+ * the authorizer; enabling keeps the same user id. Throws UserNotFound.
+ */
+export async function setUserDisabled(rt: Runtime, userId: string, disabled: boolean): Promise<void> {
+  if (!(await rt.store.setUserDisabled(userId, disabled))) throw new AppError('UserNotFound', 'user not found');
+}

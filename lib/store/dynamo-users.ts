@@ -191,6 +191,25 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       return true;
     },
 
+    async setUserDisabled(userId, disabled) {
+      try {
+        await t.updateOne(
+          {
+            Key: userKey(userId),
+            UpdateExpression: 'SET #disabled = :disabled',
+            ConditionExpression: EXISTS,
+            ExpressionAttributeNames: { '#disabled': 'disabled' },
+            ExpressionAttributeValues: { ':disabled': disabled },
+          },
+          'user',
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionFailed) return false;
+        throw error;
+      }
+    },
+
     async listUsers({ after, limit, desc = false }) {
       const out = await t.query({
         IndexName: 'GSI1',

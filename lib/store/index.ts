@@ -57,6 +57,8 @@ export interface Store {
   saveOAuthState(state: OAuthState): Promise<void>;
   /** Reads and deletes a flow's state in one step, so a callback can be used once. */
   takeOAuthState(id: string): Promise<OAuthState | undefined>;
+  /** Disables or enables a user; false when there is no such user. */
+  setUserDisabled(userId: string, disabled: boolean): Promise<boolean>;
   /** Users in id order, `limit` at a time, starting after `after`. */
   listUsers(options: { after?: string; limit: number; desc?: boolean }): Promise<UserPage>;
 }
