@@ -10,6 +10,8 @@ const STATUS = {
   AuthError: 401,
   UserDisabled: 401,
   BadRequest: 400,
+  UserpassTokenInvalid: 400,
+  UserAlreadyConfirmed: 400,
   InvalidParameter: 400,
   MissingParameter: 400,
   AccountNameInUse: 409,

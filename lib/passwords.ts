@@ -1,4 +1,5 @@
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import { dictionary } from '@zxcvbn-ts/language-common';
 import type { Config } from './config';
 import { AppError } from './errors';
 
@@ -23,7 +24,18 @@ export async function verifyPassword(stored: string | undefined, password: strin
   return ok && stored !== undefined;
 }
 
-/** Enforces the length policy (counted in characters, never truncated); throws BadRequest. */
+let common: Set<string> | undefined;
+
+/** The ~49,000 most common passwords (zxcvbn's list, ranked from breach corpora), lower-cased. */
+function commonPasswords(): Set<string> {
+  common ??= new Set(dictionary['passwords-common'].map((p) => String(p).toLowerCase()));
+  return common;
+}
+
+/**
+ * Enforces the policy: length in characters (never truncated), and not one of the most common
+ * passwords. Throws BadRequest.
+ */
 export function checkPasswordPolicy(password: string, config: Config): void {
   const length = [...password].length;
   if (length < config.passwordMinLength || length > config.passwordMaxLength) {
@@ -32,4 +44,5 @@ export function checkPasswordPolicy(password: string, config: Config): void {
       `password must be between ${config.passwordMinLength} and ${config.passwordMaxLength} characters`,
     );
   }
+  if (commonPasswords().has(password.toLowerCase())) throw new AppError('BadRequest', 'password is too common, choose another one');
 }

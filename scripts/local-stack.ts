@@ -20,6 +20,11 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const STATE_DIR = join(ROOT, '.gatehouse');
 export const LOCAL_STAGE = 'local';
 
+/** Where the local stack on `port` delivers mail: one JSON file a message. */
+export function outboxDir(port: number): string {
+  return join(STATE_DIR, 'outbox', String(port));
+}
+
 /** Where a running `npm start` notes its DynamoDB endpoint, so local scripts can reach its data. */
 export function stackFile(port: number): string {
   return join(STATE_DIR, `stack-${port}.json`);
@@ -188,6 +193,7 @@ export function offlineEnv(options: OfflineOptions, baseUrl: string, lambdaPort:
     GATEHOUSE_DYNAMODB_ENDPOINT: options.dynamoEndpoint,
     GATEHOUSE_LAMBDA_ENDPOINT: `http://127.0.0.1:${lambdaPort}`,
     GATEHOUSE_BUILD_DIR: join('.gatehouse', 'build', String(options.port)),
+    GATEHOUSE_OUTBOX_DIR: outboxDir(options.port),
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
     AWS_REGION: 'us-east-1',

@@ -7,22 +7,26 @@ import type { AuthInfo } from '../login';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords';
 import type { Runtime } from '../runtime';
 import { requireProvider } from './settings';
+import { startConfirmation } from '../userpass-confirm';
 import { ConditionFailed, type Credential } from '../store';
 
 
 /**
- * Registers an email/password account, confirmed at once (auto-confirm). The user itself is created
- * by the first login. Throws BadRequest or AccountNameInUse.
+ * Registers an email/password account: confirmed at once (auto-confirm), or pending until confirmed by
+ * email or by the confirmation function. The user itself is created by the first login. Throws
+ * BadRequest (bad input, or the confirmation function refused) or AccountNameInUse.
  */
 export async function registerUser(rt: Runtime, email: string, password: string): Promise<void> {
   requireProvider(rt.config.providers, USERPASS);
   checkEmail(email);
   checkPasswordPolicy(password, rt.config);
+  const confirmed = rt.config.providers.userpass.autoConfirm;
   const credential: Credential = {
     email: email.trim(),
     identityId: newObjectId(),
     passwordHash: await hashPassword(password),
     createdAt: rt.clock(),
+    ...(confirmed ? {} : { confirmed: false }),
   };
   try {
     await rt.store.createCredential(emailKey(email), credential);
@@ -30,6 +34,7 @@ export async function registerUser(rt: Runtime, email: string, password: string)
     if (error instanceof ConditionFailed) throw new AppError('AccountNameInUse', 'name already in use');
     throw error;
   }
+  if (!confirmed) await startConfirmation(rt, credential);
 }
 
 /**
@@ -49,6 +54,7 @@ export async function logInWithPassword(
   if (!(await verifyPassword(credential?.passwordHash, password)) || !credential) {
     throw new AppError('InvalidPassword', 'invalid username/password');
   }
+  if (credential.confirmed === false) throw new AppError('AuthError', 'confirmation required');
   const proven = {
     identity: { id: credential.identityId, provider_type: USERPASS, provider_data: { email: credential.email } },
     data: { email: credential.email },

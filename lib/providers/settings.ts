@@ -57,8 +57,22 @@ export interface CustomFunctionSettings {
   timeoutMs: number;
 }
 
+/** The email/password provider, with App Services' configuration keys. */
+export interface UserpassSettings {
+  autoConfirm: boolean;
+  emailConfirmationUrl?: string;
+  confirmEmailSubject: string;
+  resetPasswordUrl?: string;
+  resetPasswordSubject: string;
+  runConfirmationFunction: boolean;
+  confirmationFunctionName?: string;
+  runResetFunction: boolean;
+  resetFunctionName?: string;
+}
+
 export interface ProviderSettings {
   enabled: ReadonlySet<string>;
+  userpass: UserpassSettings;
   customToken?: CustomTokenSettings;
   customFunction?: CustomFunctionSettings;
   google?: GoogleSettings;
@@ -183,6 +197,31 @@ function parseFacebook(raw: Record<string, unknown>): FacebookSettings {
   };
 }
 
+function optionalText(raw: Record<string, unknown>, name: string, where: string): string | undefined {
+  return raw[name] === undefined ? undefined : text(raw, name, where);
+}
+
+function parseUserpass(raw: Record<string, unknown> = {}): UserpassSettings {
+  const where = 'local-userpass';
+  const settings: UserpassSettings = {
+    autoConfirm: raw.autoConfirm !== false,
+    emailConfirmationUrl: optionalText(raw, 'emailConfirmationUrl', where),
+    confirmEmailSubject: text(raw, 'confirmEmailSubject', where, 'Confirm your email address'),
+    resetPasswordUrl: optionalText(raw, 'resetPasswordUrl', where),
+    resetPasswordSubject: text(raw, 'resetPasswordSubject', where, 'Reset your password'),
+    runConfirmationFunction: raw.runConfirmationFunction === true,
+    confirmationFunctionName: optionalText(raw, 'confirmationFunctionName', where),
+    runResetFunction: raw.runResetFunction === true,
+    resetFunctionName: optionalText(raw, 'resetFunctionName', where),
+  };
+  if (settings.runConfirmationFunction && !settings.confirmationFunctionName) fail(`${where}.confirmationFunctionName is required with runConfirmationFunction`);
+  if (!settings.autoConfirm && !settings.runConfirmationFunction && !settings.emailConfirmationUrl) {
+    fail(`${where}.emailConfirmationUrl is required unless autoConfirm or runConfirmationFunction is on`);
+  }
+  if (settings.runResetFunction && !settings.resetFunctionName) fail(`${where}.resetFunctionName is required with runResetFunction`);
+  return settings;
+}
+
 function parseCustomFunction(raw: Record<string, unknown>): CustomFunctionSettings {
   const timeoutMs = raw.timeoutMs ?? 5000;
   if (typeof timeoutMs !== 'number' || timeoutMs < 100 || timeoutMs > 30_000) fail('custom-function.timeoutMs must be from 100 to 30000');
@@ -203,6 +242,7 @@ export function parseProviderSettings(document: unknown, env: Record<string, str
   }
   return {
     enabled,
+    userpass: parseUserpass(raw['local-userpass']),
     customToken: enabled.has('custom-token') ? parseCustomToken(raw['custom-token']) : undefined,
     customFunction: enabled.has('custom-function') ? parseCustomFunction(raw['custom-function']) : undefined,
     google: enabled.has('oauth2-google') ? parseGoogle(raw['oauth2-google']) : undefined,

@@ -30,7 +30,20 @@ import type { CustomData, UserProfile } from './types';
 
 type UserOperations = Omit<
   Store,
-  'createApiKey' | 'findApiKey' | 'listApiKeys' | 'getApiKey' | 'setApiKeyDisabled' | 'deleteApiKey' | 'saveOAuthState' | 'takeOAuthState'
+  | 'createApiKey'
+  | 'findApiKey'
+  | 'listApiKeys'
+  | 'getApiKey'
+  | 'setApiKeyDisabled'
+  | 'deleteApiKey'
+  | 'saveOAuthState'
+  | 'takeOAuthState'
+  | 'confirmCredential'
+  | 'setPasswordHash'
+  | 'deleteCredential'
+  | 'saveUserpassToken'
+  | 'takeUserpassToken'
+  | 'revokeSessions'
 >;
 
 /** Users, identities, credentials, sessions and devices on the single table. */

@@ -4,6 +4,7 @@ import type { CustomDataTable, Store } from './index';
 import { apiKeyOperations } from './dynamo-api-keys';
 import { oauthStateOperations } from './dynamo-oauth';
 import { userOperations } from './dynamo-users';
+import { userpassOperations } from './dynamo-userpass';
 import { createTable } from './table';
 
 export interface DynamoOptions {
@@ -29,5 +30,5 @@ export function createDocumentClient(options: DynamoOptions): DynamoDBDocumentCl
 /** The Store on one DynamoDB table. */
 export function createDynamoStore(doc: DynamoDBDocumentClient, tableName: string, customData?: CustomDataTable): Store {
   const table = createTable(doc, tableName);
-  return { ...userOperations(table, customData), ...apiKeyOperations(table), ...oauthStateOperations(table) };
+  return { ...userOperations(table, customData), ...apiKeyOperations(table), ...oauthStateOperations(table), ...userpassOperations(table) };
 }

@@ -1,4 +1,4 @@
-import type { ApiKey, Credential, CustomData, Device, Identity, OAuthState, Session, User, UserPage, UserProfile } from './types';
+import type { ApiKey, Credential, CustomData, Device, Identity, OAuthState, Session, User, UserPage, UserProfile, UserpassToken } from './types';
 
 export type * from './types';
 export { ConditionFailed, StoreUnavailable } from './errors';
@@ -36,6 +36,17 @@ export interface Store {
   /** Creates an email/password credential; ConditionFailed('credential') if the email is taken. */
   createCredential(emailKey: string, credential: Credential): Promise<void>;
   getCredential(emailKey: string): Promise<Credential | undefined>;
+  /** Marks a pending registration confirmed; false when there is none. */
+  confirmCredential(emailKey: string): Promise<boolean>;
+  /** Replaces a credential's password hash; false when there is none. */
+  setPasswordHash(emailKey: string, passwordHash: string): Promise<boolean>;
+  /** Removes a registration that was refused before its first login. */
+  deleteCredential(emailKey: string): Promise<void>;
+  saveUserpassToken(token: UserpassToken): Promise<void>;
+  /** Reads and deletes a token in one step: a token works once. */
+  takeUserpassToken(tokenId: string): Promise<UserpassToken | undefined>;
+  /** Revokes every session of a user created before `at` (ms): refresh and access tokens alike. */
+  revokeSessions(userId: string, at: number): Promise<void>;
   /**
    * Deletes the user, its identity lookups and credentials in one transaction, then its sessions
    * and devices in bounded batches. False when the user did not exist.

@@ -51,3 +51,7 @@ export function apiKeyLookupKey(keyHash: string): Key {
 export function oauthStateKey(id: string): Key {
   return { PK: `OAUTH#${id}`, SK: 'OAUTH' };
 }
+
+export function userpassTokenKey(tokenId: string): Key {
+  return { PK: `UPTOKEN#${tokenId}`, SK: 'UPTOKEN' };
+}

@@ -56,6 +56,18 @@ export interface Credential {
   passwordHash: string;
   userId?: string;
   createdAt: number;
+  /** False while the registration waits for confirmation; absent means confirmed. */
+  confirmed?: boolean;
+}
+
+/** A confirmation or password-reset token: single use, bound to its purpose, stored as a hash. */
+export interface UserpassToken {
+  id: string;
+  purpose: 'confirm' | 'reset';
+  emailKey: string;
+  tokenHash: string;
+  /** Unix seconds; TTL removes it later, code refuses it at once. */
+  expiresAt: number;
 }
 
 export interface UserPage {

@@ -44,7 +44,13 @@ export function providersFor(oidcUrl: string, graphUrl: string, lambdaFunction: 
   const fields = ['name', 'email', 'picture', 'first_name', 'last_name'];
   return {
     'anon-user': { enabled: true },
-    'local-userpass': { enabled: true },
+    'local-userpass': {
+      enabled: true,
+      emailConfirmationUrl: 'https://app.example.test/confirm',
+      resetPasswordUrl: 'https://app.example.test/reset',
+      runResetFunction: true,
+      resetFunctionName: 'gatehouse-local-exampleResetPassword',
+    },
     'api-key': { enabled: true },
     'custom-token': {
       enabled: true,

@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import { outboxDir } from '../../scripts/local-stack';
 
 /** Handlers read their configuration from the environment at cold start, as in Lambda. */
 process.env.GATEHOUSE_APP_ID = 'gatehouse-test';
@@ -10,4 +11,5 @@ process.env.GATEHOUSE_PROVIDERS = inject('providers');
 process.env.GATEHOUSE_LAMBDA_ENDPOINT = inject('lambdaEndpoint');
 process.env.GATEHOUSE_CUSTOM_DATA_TABLE = inject('customDataTable');
 process.env.GATEHOUSE_CUSTOM_DATA_SELF_SERVICE = 'true';
+process.env.GATEHOUSE_OUTBOX_DIR = outboxDir(Number(new URL(inject('e2eBaseUrl')).port));
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -1,0 +1,91 @@
+import { emailKey } from './emails';
+import { AppError } from './errors';
+import { FunctionFailed, invokerFor } from './functions';
+import { log } from './log';
+import { sendMail } from './mail';
+import { requireProvider } from './providers/settings';
+import type { Runtime } from './runtime';
+import type { Credential } from './store';
+import { issueToken, redeemToken, tokenLink } from './userpass-tokens';
+
+const USERPASS = 'local-userpass';
+
+/** What confirmation and reset functions answer (App Services' contract). */
+export type FunctionStatus = 'success' | 'pending' | 'fail';
+
+/** Calls a confirmation or reset function; anything but a clear status counts as `fail`. */
+export async function askFunction(rt: Runtime, name: string, payload: unknown): Promise<FunctionStatus> {
+  try {
+    const result = (await invokerFor(rt)(name, payload, 5000)) as { status?: unknown } | null;
+    const status = result?.status;
+    return status === 'success' || status === 'pending' ? status : 'fail';
+  } catch (error) {
+    if (!(error instanceof FunctionFailed)) throw error;
+    log('warn', 'email/password function failed', { functionName: name, reason: error.reason, error: error.cause });
+    return 'fail';
+  }
+}
+
+/** The pending registration of an email; throws UserNotFound or UserAlreadyConfirmed. */
+export async function pendingRegistration(rt: Runtime, email: string): Promise<Credential> {
+  requireProvider(rt.config.providers, USERPASS);
+  const credential = await rt.store.getCredential(emailKey(email));
+  if (!credential) throw new AppError('UserNotFound', 'user not found');
+  if (credential.confirmed !== false) throw new AppError('UserAlreadyConfirmed', 'already confirmed');
+  return credential;
+}
+
+/** Emails a confirmation link (the configured URL with `token` and `tokenId`). */
+export async function sendConfirmationEmail(rt: Runtime, credential: Credential): Promise<void> {
+  const settings = rt.config.providers.userpass;
+  if (!settings.emailConfirmationUrl) throw new AppError('BadRequest', 'confirmation by email is not configured');
+  const issued = await issueToken(rt, 'confirm', emailKey(credential.email));
+  const link = tokenLink(settings.emailConfirmationUrl, issued);
+  await sendMail(rt, { to: credential.email, subject: settings.confirmEmailSubject, text: `Confirm your email address:\n\n${link}\n\nThe link works once, for 30 minutes.\n` });
+}
+
+/**
+ * Runs the confirmation function with `{token, tokenId, username}`: `success` confirms at once,
+ * `pending` waits for `confirm` with the token (the function delivers it), `fail` refuses.
+ */
+export async function runConfirmationFunction(rt: Runtime, credential: Credential): Promise<FunctionStatus> {
+  const settings = rt.config.providers.userpass;
+  const key = emailKey(credential.email);
+  const issued = await issueToken(rt, 'confirm', key);
+  const status = await askFunction(rt, settings.confirmationFunctionName!, { ...issued, username: credential.email });
+  if (status === 'pending') return status;
+  await rt.store.takeUserpassToken(issued.tokenId);
+  if (status === 'success') await rt.store.confirmCredential(key);
+  return status;
+}
+
+/** Starts confirmation of a new registration in the configured mode; throws BadRequest if refused. */
+export async function startConfirmation(rt: Runtime, credential: Credential): Promise<void> {
+  if (!rt.config.providers.userpass.runConfirmationFunction) return sendConfirmationEmail(rt, credential);
+  if ((await runConfirmationFunction(rt, credential)) === 'fail') {
+    await rt.store.deleteCredential(emailKey(credential.email));
+    throw new AppError('BadRequest', `failed to confirm user "${credential.email}"`);
+  }
+}
+
+/** Confirms with an emailed (or function-delivered) token; throws UserpassTokenInvalid, UserAlreadyConfirmed. */
+export async function confirmUser(rt: Runtime, token: string, tokenId: string): Promise<void> {
+  requireProvider(rt.config.providers, USERPASS);
+  const redeemed = await redeemToken(rt, 'confirm', token, tokenId);
+  const credential = await rt.store.getCredential(redeemed.emailKey);
+  if (!credential) throw new AppError('UserpassTokenInvalid', 'invalid token data');
+  if (credential.confirmed !== false) throw new AppError('UserAlreadyConfirmed', 'already confirmed');
+  await rt.store.confirmCredential(redeemed.emailKey);
+}
+
+/** `confirm/send`: a new confirmation email. Throws UserNotFound, UserAlreadyConfirmed. */
+export async function resendConfirmationEmail(rt: Runtime, email: string): Promise<void> {
+  await sendConfirmationEmail(rt, await pendingRegistration(rt, email));
+}
+
+/** `confirm/call`: runs the confirmation function again. Throws UserNotFound, UserAlreadyConfirmed, BadRequest. */
+export async function retryConfirmationFunction(rt: Runtime, email: string): Promise<void> {
+  const credential = await pendingRegistration(rt, email);
+  if (!rt.config.providers.userpass.confirmationFunctionName) throw new AppError('BadRequest', 'no confirmation function is configured');
+  if ((await runConfirmationFunction(rt, credential)) === 'fail') throw new AppError('BadRequest', `failed to confirm user "${credential.email}"`);
+}

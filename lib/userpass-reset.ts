@@ -1,0 +1,60 @@
+import { emailKey } from './emails';
+import { AppError } from './errors';
+import { sendMail } from './mail';
+import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords';
+import { requireProvider } from './providers/settings';
+import type { Runtime } from './runtime';
+import type { Credential } from './store';
+import { askFunction } from './userpass-confirm';
+import { issueToken, redeemToken, tokenLink } from './userpass-tokens';
+
+async function registration(rt: Runtime, email: string): Promise<Credential> {
+  requireProvider(rt.config.providers, 'local-userpass');
+  const credential = await rt.store.getCredential(emailKey(email));
+  if (!credential) throw new AppError('UserNotFound', 'user not found');
+  return credential;
+}
+
+/** Sets a new password and revokes every session of the user (access and refresh tokens alike). */
+async function changePassword(rt: Runtime, credential: Credential, password: string): Promise<void> {
+  await rt.store.setPasswordHash(emailKey(credential.email), await hashPassword(password));
+  if (credential.userId) await rt.store.revokeSessions(credential.userId, rt.clock());
+}
+
+/** `reset/send`: emails a reset link (the configured URL with `token` and `tokenId`). Throws UserNotFound. */
+export async function sendResetEmail(rt: Runtime, email: string): Promise<void> {
+  const credential = await registration(rt, email);
+  const settings = rt.config.providers.userpass;
+  if (!settings.resetPasswordUrl) throw new AppError('BadRequest', 'password reset by email is not configured');
+  const link = tokenLink(settings.resetPasswordUrl, await issueToken(rt, 'reset', emailKey(credential.email)));
+  await sendMail(rt, { to: credential.email, subject: settings.resetPasswordSubject, text: `Reset your password:\n\n${link}\n\nThe link works once, for 30 minutes.\n` });
+}
+
+/** `reset`: sets the password with a reset token. Throws BadRequest (policy), UserpassTokenInvalid. */
+export async function resetPassword(rt: Runtime, token: string, tokenId: string, password: string): Promise<void> {
+  requireProvider(rt.config.providers, 'local-userpass');
+  checkPasswordPolicy(password, rt.config);
+  const redeemed = await redeemToken(rt, 'reset', token, tokenId);
+  const credential = await rt.store.getCredential(redeemed.emailKey);
+  if (!credential) throw new AppError('UserpassTokenInvalid', 'invalid token data');
+  await changePassword(rt, credential, password);
+}
+
+/**
+ * `reset/call`: runs the reset function with `({token, tokenId, username, password, currentPasswordValid}, ...args)`;
+ * `success` changes the password now, `pending` leaves it to `reset` with the token the function
+ * delivers, `fail` refuses. Throws UserNotFound, BadRequest.
+ */
+export async function callResetFunction(rt: Runtime, email: string, password: string, args: unknown[]): Promise<void> {
+  const credential = await registration(rt, email);
+  const name = rt.config.providers.userpass.runResetFunction ? rt.config.providers.userpass.resetFunctionName : undefined;
+  if (!name) throw new AppError('BadRequest', 'no reset function is configured');
+  checkPasswordPolicy(password, rt.config);
+  const issued = await issueToken(rt, 'reset', emailKey(credential.email));
+  const currentPasswordValid = await verifyPassword(credential.passwordHash, password);
+  const status = await askFunction(rt, name, [{ ...issued, username: credential.email, password, currentPasswordValid }, ...args]);
+  if (status === 'pending') return;
+  await rt.store.takeUserpassToken(issued.tokenId);
+  if (status === 'fail') throw new AppError('BadRequest', `failed to reset password for user "${credential.email}"`);
+  await changePassword(rt, credential, password);
+}
