@@ -33,13 +33,17 @@ describe('serverless package', () => {
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.GlobalSecondaryIndexes.map((i: any) => i.IndexName)).toEqual(['GSI1']);
+    const custom = resources.CustomUserDataTable.Properties;
+    expect(custom.KeySchema).toEqual([{ AttributeName: 'userId', KeyType: 'HASH' }]);
+    expect(custom.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
 
   it('gives each function only the DynamoDB actions it uses', () => {
     expect(actionsOf('Authorizer')).toEqual(['dynamodb:BatchGetItem']);
     expect(actionsOf('SessionRefresh')).toEqual(['dynamodb:BatchGetItem']);
     expect(actionsOf('SessionLogout')).toEqual(['dynamodb:DeleteItem']);
-    expect(actionsOf('LocalUserpassRegister')).toEqual(['dynamodb:PutItem']);
+    expect(actionsOf('LocalUserpassRegister')).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
+    expect(actionsOf('Profile')).toEqual(['dynamodb:BatchGetItem']);
     expect(actionsOf('Location')).toEqual([]);
     expect(resources.LocationLambdaFunction.Properties.Role).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
     const shared = resources.IamRoleLambdaExecution.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
