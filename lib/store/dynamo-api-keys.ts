@@ -51,24 +51,7 @@ export function apiKeyOperations(t: Table): ApiKeyOperations {
       return item ? toApiKey(item) : undefined;
     },
 
-    async setApiKeyDisabled(userId, keyId, disabled) {
-      try {
-        await t.updateOne(
-          {
-            Key: apiKeyKey(userId, keyId),
-            UpdateExpression: 'SET #disabled = :disabled',
-            ConditionExpression: EXISTS,
-            ExpressionAttributeNames: { '#disabled': 'disabled' },
-            ExpressionAttributeValues: { ':disabled': disabled },
-          },
-          'key',
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionFailed) return false;
-        throw error;
-      }
-    },
+    setApiKeyDisabled: (userId, keyId, disabled) => t.setIfExists(apiKeyKey(userId, keyId), { disabled }),
 
     async deleteApiKey(userId, keyId) {
       const item = await t.get(apiKeyKey(userId, keyId));

@@ -204,24 +204,7 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       return true;
     },
 
-    async setUserDisabled(userId, disabled) {
-      try {
-        await t.updateOne(
-          {
-            Key: userKey(userId),
-            UpdateExpression: 'SET #disabled = :disabled',
-            ConditionExpression: EXISTS,
-            ExpressionAttributeNames: { '#disabled': 'disabled' },
-            ExpressionAttributeValues: { ':disabled': disabled },
-          },
-          'user',
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionFailed) return false;
-        throw error;
-      }
-    },
+    setUserDisabled: (userId, disabled) => t.setIfExists(userKey(userId), { disabled }),
 
     async listUsers({ after, limit, desc = false }) {
       const out = await t.query({

@@ -98,12 +98,45 @@ export function createTable(doc: DynamoDBDocumentClient, name: string) {
       await guard(doc.send(new PutCommand({ TableName: name, Item: item, ConditionExpression: condition })), [label]);
     },
 
-    async updateOne(input: Omit<UpdateCommandInput, 'TableName'>, label: string): Promise<void> {
-      await guard(doc.send(new UpdateCommand({ TableName: name, ...input })), [label]);
+    async deleteOne(input: Omit<DeleteCommandInput, 'TableName'>, label: string): Promise<void> {
+      await guard(doc.send(new DeleteCommand({ TableName: name, ...input })), [label]);
     },
 
-    async deleteOne(input: Omit<DeleteCommandInput, 'TableName'>, label: string): Promise<Item | undefined> {
-      return (await guard(doc.send(new DeleteCommand({ TableName: name, ...input })), [label])).Attributes;
+    /** Sets attributes of an existing item; false when there is no such item. */
+    async setIfExists(key: Key, attributes: Item): Promise<boolean> {
+      const names = Object.keys(attributes);
+      try {
+        await guard(
+          doc.send(
+            new UpdateCommand({
+              TableName: name,
+              Key: key,
+              UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
+              ConditionExpression: EXISTS,
+              ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
+              ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, attributes[n]])),
+            }),
+          ),
+          ['item'],
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionFailed) return false;
+        throw error;
+      }
+    },
+
+    /** Reads and deletes an item in one step (single-use records); its fields without the keys. */
+    async take(key: Key): Promise<Item | undefined> {
+      try {
+        const out = await guard(doc.send(new DeleteCommand({ TableName: name, Key: key, ConditionExpression: EXISTS, ReturnValues: 'ALL_OLD' })), ['item']);
+        if (!out.Attributes) return undefined;
+        const { PK: _pk, SK: _sk, type: _type, ...fields } = out.Attributes;
+        return fields;
+      } catch (error) {
+        if (error instanceof ConditionFailed) return undefined;
+        throw error;
+      }
     },
 
     async query(input: Omit<QueryCommandInput, 'TableName'>) {
