@@ -36,6 +36,8 @@ export interface Config {
   readonly customData: CustomDataConfig | undefined;
   /** A function run before a new user is written; it may veto the user or return custom data. */
   readonly userCreationFunction: { name: string; timeoutMs: number } | undefined;
+  /** The operator credential exchanged for admin tokens; no admin API without it. */
+  readonly admin: { username: string; apiKeyHash: string } | undefined;
   /** Where mail goes: a folder of JSON files (locally), or SES from this sender. */
   readonly mail: { outboxDir: string } | { from: string } | undefined;
   /** Functions called, without waiting for them, when users are created, log in or are deleted. */
@@ -159,6 +161,10 @@ export function loadConfig(env: Env): Config {
       ? { name: env.GATEHOUSE_USER_CREATION_FUNCTION.trim(), timeoutMs: integer(env, 'GATEHOUSE_USER_CREATION_TIMEOUT_MS', 5000, 100, 30_000) }
       : undefined,
     triggers: Object.freeze(triggers(env)),
+    admin:
+      env.GATEHOUSE_ADMIN_USERNAME?.trim() && env.GATEHOUSE_ADMIN_API_KEY?.trim()
+        ? { username: env.GATEHOUSE_ADMIN_USERNAME.trim(), apiKeyHash: createHash('sha256').update(env.GATEHOUSE_ADMIN_API_KEY.trim()).digest('hex') }
+        : undefined,
     mail: env.GATEHOUSE_OUTBOX_DIR?.trim()
       ? { outboxDir: env.GATEHOUSE_OUTBOX_DIR.trim() }
       : env.GATEHOUSE_EMAIL_FROM?.trim()

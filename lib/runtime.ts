@@ -2,12 +2,14 @@ import { type Config, config as readConfig } from './config';
 import type { Store } from './store';
 import { createDocumentClient, createDynamoStore } from './store/dynamo';
 import { type Clock, type Tokens, createTokens, importKeySet } from './tokens';
+import { type AdminTokens, createAdminTokens } from './tokens/admin';
 
 /** Everything a domain operation needs, built once per cold start and passed in explicitly. */
 export interface Runtime {
   readonly config: Config;
   readonly store: Store;
   readonly tokens: Tokens;
+  readonly adminTokens: AdminTokens;
   readonly clock: Clock;
 }
 
@@ -25,6 +27,6 @@ export function runtime(): Promise<Runtime> {
 export async function buildRuntime(config: Config, clock: Clock = Date.now): Promise<Runtime> {
   const doc = createDocumentClient({ tableName: config.tableName, region: config.region, endpoint: config.dynamoEndpoint });
   const store = createDynamoStore(doc, config.tableName, config.customData);
-  const tokens = createTokens(await importKeySet(config.signingKeys), config, clock);
-  return { config, store, tokens, clock };
+  const keys = await importKeySet(config.signingKeys);
+  return { config, store, tokens: createTokens(keys, config, clock), adminTokens: createAdminTokens(keys, config, clock), clock };
 }

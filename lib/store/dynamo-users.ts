@@ -176,6 +176,17 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       }
     },
 
+    async createUserWithCredential(user, emailKey, credential) {
+      await t.transact(
+        [
+          t.put(credentialItem(emailKey, credential), NOT_EXISTS),
+          t.put(userItem(user), NOT_EXISTS),
+          ...user.identities.map((i) => t.put(identityItem(i, user.id), NOT_EXISTS)),
+        ],
+        ['credential', 'user', 'identity'],
+      );
+    },
+
     async createCredential(emailKey, credential) {
       await t.putOne(credentialItem(emailKey, credential), NOT_EXISTS, 'credential');
     },

@@ -33,6 +33,8 @@ export interface Store {
   putCustomData(userId: string, document: CustomData): Promise<void>;
   /** Deletes the session if its refresh hash matches; false when there was none. */
   deleteSession(userId: string, sessionId: string, refreshHash: string): Promise<boolean>;
+  /** An admin-created user: user, identity and its (claimed) credential in one transaction; ConditionFailed('credential'). */
+  createUserWithCredential(user: User, emailKey: string, credential: Credential): Promise<void>;
   /** Creates an email/password credential; ConditionFailed('credential') if the email is taken. */
   createCredential(emailKey: string, credential: Credential): Promise<void>;
   getCredential(emailKey: string): Promise<Credential | undefined>;

@@ -20,6 +20,9 @@ declare module 'vitest' {
 }
 
 export const E2E_APP = 'gatehouse-e2e';
+/** The operator credential of the test run's stacks. */
+export const ADMIN = { username: 'test-admin', apiKey: 'test-admin-api-key-with-enough-entropy' };
+export const ADMIN_ENV = { GATEHOUSE_ADMIN_USERNAME: ADMIN.username, GATEHOUSE_ADMIN_API_KEY: ADMIN.apiKey };
 
 /**
  * One DynamoDB Local for the whole run, with the tables of serverless.yml and a throw-away key set;
@@ -40,7 +43,7 @@ export default async function setup(project: TestProject) {
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('tableName', tableName);
   project.provide('signingKeys', signingKeys);
-  const env = { GATEHOUSE_PROVIDERS: providers, GATEHOUSE_CUSTOM_DATA_SELF_SERVICE: 'true' };
+  const env = { GATEHOUSE_PROVIDERS: providers, GATEHOUSE_CUSTOM_DATA_SELF_SERVICE: 'true', ...ADMIN_ENV };
   const offline = await startOffline({ port: await freePort(), appId: E2E_APP, dynamoEndpoint: dynamo.endpoint, signingKeys, env }).catch(
     async (error: unknown) => {
       await dynamo.stop();

@@ -1,0 +1,10 @@
+import { adminLogIn } from '../../lib/admin/auth';
+import { json, readBody, route, stringField } from '../../lib/http';
+import { runtime } from '../../lib/runtime';
+
+/** Admin login: `{username, apiKey}` (mongodb-cloud) or `{username, password}` (local-userpass). */
+export const handler = route(async (req) => {
+  const body = readBody(req);
+  const secret = body.apiKey === undefined ? stringField(body, 'password') : stringField(body, 'apiKey');
+  return json(200, await adminLogIn(await runtime(), stringField(body, 'username'), secret));
+});

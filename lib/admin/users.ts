@@ -1,0 +1,89 @@
+import { emailKey, checkEmail, USERPASS } from '../emails';
+import { AppError } from '../errors';
+import { isObjectIdHex, newObjectId } from '../ids';
+import { withProviderId } from '../login';
+import { checkPasswordPolicy, hashPassword } from '../passwords';
+import type { Runtime } from '../runtime';
+import { ConditionFailed, type User } from '../store';
+import { deleteUser } from '../users';
+
+/** A user as the admin API shows it (protocol §14.3). */
+export function adminUserView(user: User) {
+  return {
+    _id: user.id,
+    identities: user.identities,
+    type: user.type,
+    creation_date: user.creationDate,
+    last_authentication_date: user.lastAuthenticationDate,
+    disabled: user.disabled,
+    data: user.data,
+  };
+}
+
+export interface UserFilter {
+  after?: string;
+  desc?: boolean;
+  status?: 'enabled' | 'disabled';
+  providerTypes?: string[];
+}
+
+const PAGE = 50;
+
+/** Users in id order, 50 a page, filtered by status and provider types; `after` pages on. */
+export async function listUsers(rt: Runtime, filter: UserFilter) {
+  const matches = (u: User) =>
+    (!filter.status || u.disabled === (filter.status === 'disabled')) &&
+    (!filter.providerTypes?.length || u.identities.some((i) => filter.providerTypes!.includes(i.provider_type)));
+  const found: User[] = [];
+  let after = filter.after;
+  do {
+    const page = await rt.store.listUsers({ after, limit: PAGE, desc: filter.desc });
+    for (const user of page.users) if (found.length < PAGE && matches(user)) found.push(user);
+    after = found.length < PAGE ? page.next : undefined;
+  } while (after);
+  return found.map(adminUserView);
+}
+
+/** Throws UserNotFound. */
+export async function getUser(rt: Runtime, userId: string): Promise<User> {
+  const user = isObjectIdHex(userId) ? (await rt.store.getLoginState(userId)).user : undefined;
+  if (!user) throw new AppError('UserNotFound', 'user not found');
+  return user;
+}
+
+/** Creates a confirmed email/password user at once. Throws BadRequest, AccountNameInUse. */
+export async function createUser(rt: Runtime, email: string, password: string) {
+  checkEmail(email);
+  checkPasswordPolicy(password, rt.config);
+  const address = email.trim();
+  const seconds = Math.floor(rt.clock() / 1000);
+  const identityId = newObjectId();
+  const user: User = {
+    id: newObjectId(),
+    type: 'normal',
+    identities: [withProviderId(rt, { id: identityId, provider_type: USERPASS, provider_data: { email: address } })],
+    data: { email: address },
+    creationDate: seconds,
+    lastAuthenticationDate: seconds,
+    disabled: false,
+  };
+  const credential = { email: address, identityId, passwordHash: await hashPassword(password), createdAt: rt.clock(), userId: user.id };
+  try {
+    await rt.store.createUserWithCredential(user, emailKey(address), credential);
+  } catch (error) {
+    if (error instanceof ConditionFailed) throw new AppError('AccountNameInUse', 'name already in use');
+    throw error;
+  }
+  return adminUserView(user);
+}
+
+/** Deletes a user as the user could (identities, sessions, API keys, devices). Throws UserNotFound. */
+export async function removeUser(rt: Runtime, userId: string): Promise<void> {
+  await deleteUser(rt, await getUser(rt, userId));
+}
+
+/** Revokes every session: refresh tokens fail at once, access tokens at the authorizer within its bound. */
+export async function logOutUser(rt: Runtime, userId: string): Promise<void> {
+  await getUser(rt, userId);
+  await rt.store.revokeSessions(userId, rt.clock());
+}

@@ -1,0 +1,54 @@
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import type { Config } from '../config';
+import { AppError } from '../errors';
+import type { KeySet } from './keys';
+
+/** Admin tokens: their own audience and types, so they never pass on client routes, nor client tokens here. */
+export interface AdminTokens {
+  sign(subject: string): Promise<{ access_token: string; refresh_token: string }>;
+  refresh(refreshToken: string): Promise<string>;
+  /** The admin's id; throws InvalidSession. */
+  verify(accessToken: string): Promise<string>;
+}
+
+const ACCESS_SECONDS = 1800;
+const REFRESH_SECONDS = 12 * 3600;
+const TYP = { access: 'admin+jwt', refresh: 'admin-rt+jwt' } as const;
+
+export function createAdminTokens(keys: KeySet, config: Config, clock: () => number): AdminTokens {
+  const audience = `${config.appId}:admin`;
+  const now = () => Math.floor(clock() / 1000);
+  const sign = (subject: string, kind: 'access' | 'refresh') => {
+    const jwt = new SignJWT({ typ: `admin-${kind}` })
+      .setProtectedHeader(kind === 'access' ? { alg: 'RS256', kid: keys.access.kid, typ: TYP.access } : { alg: 'HS256', kid: keys.refresh.kid, typ: TYP.refresh })
+      .setSubject(subject)
+      .setIssuer(config.issuer)
+      .setAudience(audience)
+      .setIssuedAt(now())
+      .setExpirationTime(now() + (kind === 'access' ? ACCESS_SECONDS : REFRESH_SECONDS));
+    return kind === 'access' ? jwt.sign(keys.access.key) : jwt.sign(keys.refresh.key);
+  };
+  const check = async (token: string, kind: 'access' | 'refresh'): Promise<string> => {
+    try {
+      const key = kind === 'access' ? keys.accessKeyFor : (header: { kid?: string }) => keys.refreshKeyFor(header.kid) ?? new Uint8Array(32);
+      const { payload } = await jwtVerify(token, key as never, {
+        algorithms: [kind === 'access' ? 'RS256' : 'HS256'],
+        typ: TYP[kind],
+        issuer: config.issuer,
+        audience,
+        requiredClaims: ['exp', 'iat', 'sub'],
+        currentDate: new Date(clock()),
+      });
+      if (payload.typ !== `admin-${kind}`) throw new joseErrors.JWTInvalid('wrong type');
+      return payload.sub as string;
+    } catch (error) {
+      if (!(error instanceof joseErrors.JOSEError)) throw error;
+      throw new AppError('InvalidSession', kind === 'access' ? 'invalid session' : 'invalid refresh token: incorrect token type');
+    }
+  };
+  return {
+    sign: async (subject) => ({ access_token: await sign(subject, 'access'), refresh_token: await sign(subject, 'refresh') }),
+    refresh: async (refreshToken) => sign(await check(refreshToken, 'refresh'), 'access'),
+    verify: (accessToken) => check(accessToken, 'access'),
+  };
+}
