@@ -1,17 +1,28 @@
 import type { Store } from './index';
 import { ConditionFailed } from './errors';
 import { apiKeyItem, identityItem, toApiKey, userItem } from './items';
-import { apiKeyKey, apiKeyLookupKey, apiKeyNameKey, userKey } from './keys';
+import { SERVER_KEYS_PARTITION, apiKeyKey, apiKeyLookupKey, apiKeyNameKey, serverKeyKey, serverKeyNameKey, userKey } from './keys';
 import { EXISTS, NOT_EXISTS, type Table } from './table';
 
-type ApiKeyOperations = Pick<Store, 'createApiKey' | 'findApiKey' | 'listApiKeys' | 'getApiKey' | 'setApiKeyDisabled' | 'deleteApiKey'>;
+type ApiKeyOperations = Pick<
+  Store,
+  'createApiKey' | 'findApiKey' | 'listApiKeys' | 'getApiKey' | 'setApiKeyDisabled' | 'deleteApiKey' | 'listServerKeys' | 'findServerKey' | 'forgetServerKey'
+>;
 
 /** User and server API keys: the key under its owner, a name reservation, and a lookup by secret hash. */
 export function apiKeyOperations(t: Table): ApiKeyOperations {
   return {
     async createApiKey({ key, limit, serverUser }) {
       const owner = serverUser
-        ? [t.put(userItem(serverUser), NOT_EXISTS), ...serverUser.identities.map((i) => t.put(identityItem(i, serverUser.id), NOT_EXISTS))]
+        ? [
+            t.put(userItem(serverUser), NOT_EXISTS),
+            ...serverUser.identities.map((i) => t.put(identityItem(i, serverUser.id), NOT_EXISTS)),
+            t.put({ ...serverKeyNameKey(key.name), type: 'server-key-name', keyId: key.id }, NOT_EXISTS),
+            t.put(
+              { ...serverKeyKey(key.id), type: 'server-key', keyId: key.id, userId: key.userId, name: key.name, GSI1PK: SERVER_KEYS_PARTITION, GSI1SK: key.id },
+              NOT_EXISTS,
+            ),
+          ]
         : [
             t.update({
               Key: userKey(key.userId),
@@ -21,7 +32,7 @@ export function apiKeyOperations(t: Table): ApiKeyOperations {
               ExpressionAttributeValues: { ':one': 1, ':limit': limit ?? 20 },
             }),
           ];
-      const labels = [...owner.map(() => 'limit'), 'key', 'name', 'lookup'];
+      const labels = serverUser ? ['user', ...serverUser.identities.map(() => 'identity'), 'name', 'key', 'key', 'name', 'lookup'] : ['limit', 'key', 'name', 'lookup'];
       await t.transact(
         [
           ...owner,
@@ -31,6 +42,27 @@ export function apiKeyOperations(t: Table): ApiKeyOperations {
         ],
         labels,
       );
+    },
+
+    async listServerKeys() {
+      const out = await t.query({
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :p',
+        ExpressionAttributeValues: { ':p': SERVER_KEYS_PARTITION },
+      });
+      const pointers = (out.Items ?? []) as { userId: string; keyId: string }[];
+      if (!pointers.length) return [];
+      const keys = (await t.getMany(pointers.map((p) => apiKeyKey(p.userId, p.keyId)))).map(toApiKey);
+      return keys.sort((a, b) => a.id.localeCompare(b.id));
+    },
+
+    async findServerKey(keyId) {
+      const item = await t.get(serverKeyKey(keyId));
+      return item ? { userId: item.userId as string, name: item.name as string } : undefined;
+    },
+
+    async forgetServerKey(keyId, name) {
+      await t.transact([t.remove(serverKeyKey(keyId)), t.remove(serverKeyNameKey(name))]);
     },
 
     async findApiKey(keyHash) {

@@ -65,6 +65,12 @@ export interface Store {
   getApiKey(userId: string, keyId: string): Promise<ApiKey | undefined>;
   /** False when the user has no such key. */
   setApiKeyDisabled(userId: string, keyId: string, disabled: boolean): Promise<boolean>;
+  /** Every server API key of the app, in id order. */
+  listServerKeys(): Promise<ApiKey[]>;
+  /** The server user and name of a server key. */
+  findServerKey(keyId: string): Promise<{ userId: string; name: string } | undefined>;
+  /** Removes a server key's app-wide pointer and name (its user is deleted separately). */
+  forgetServerKey(keyId: string, name: string): Promise<void>;
   /** Deletes the key, its name and its lookup; false when the user has no such key. */
   deleteApiKey(userId: string, keyId: string): Promise<boolean>;
   saveOAuthState(state: OAuthState): Promise<void>;

@@ -55,3 +55,15 @@ export function oauthStateKey(id: string): Key {
 export function userpassTokenKey(tokenId: string): Key {
   return { PK: `UPTOKEN#${tokenId}`, SK: 'UPTOKEN' };
 }
+
+export const SERVER_KEYS_PARTITION = 'SERVERKEYS';
+
+/** Finds a server key (and its server user) by key id; also lists them through GSI1. */
+export function serverKeyKey(keyId: string): Key {
+  return { PK: `SERVERKEY#${keyId}`, SK: 'SERVERKEY' };
+}
+
+/** Server key names are unique across the app. */
+export function serverKeyNameKey(name: string): Key {
+  return { PK: `SERVERKEYNAME#${name}`, SK: 'SERVERKEYNAME' };
+}

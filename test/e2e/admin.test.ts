@@ -116,6 +116,27 @@ describe('admin API', () => {
     expect((await rejection(newApp().logIn(Realm.Credentials.apiKey(key.key)))).error).toBe('invalid API key');
   });
 
+  it('check 33: server API keys log in as server users; disabled, they do not; the list never shows secrets', async () => {
+    const created = await call('POST', `${appPath}/api_keys`, { name: `server-${Date.now()}` });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ _id: expect.stringMatching(/^[0-9a-f]{24}$/), key: expect.any(String), name: expect.any(String), disabled: false });
+    const user = await newApp().logIn(Realm.Credentials.apiKey(created.body.key));
+    expect(user.identities).toEqual([{ id: created.body._id, providerType: 'api-key' }]);
+    const profile = await fetch(`${stack.client}/auth/profile`, { headers: { authorization: `Bearer ${user.accessToken}` } });
+    expect(((await profile.json()) as { type: string }).type).toBe('server');
+    expect((await call('GET', `${appPath}/users/${user.id}`)).body.type).toBe('server');
+    const listed = await call('GET', `${appPath}/api_keys`);
+    expect(listed.body).toContainEqual({ _id: created.body._id, name: created.body.name, disabled: false });
+    expect(listed.body.every((k: object) => !('key' in k))).toBe(true);
+    expect((await call('PUT', `${appPath}/api_keys/${created.body._id}/disable`)).status).toBe(204);
+    expect((await call('GET', `${appPath}/api_keys/${created.body._id}`)).body.disabled).toBe(true);
+    expect((await rejection(newApp().logIn(Realm.Credentials.apiKey(created.body.key)))).error).toBe('invalid API key');
+    expect((await call('POST', `${appPath}/api_keys`, { name: created.body.name })).body.error_code).toBe('APIKeyAlreadyExists');
+    expect((await call('DELETE', `${appPath}/api_keys/${created.body._id}`)).status).toBe(204);
+    expect((await call('GET', `${appPath}/api_keys/${created.body._id}`)).body.error_code).toBe('APIKeyNotFound');
+    expect((await call('GET', `${appPath}/users/${user.id}`)).status).toBe(404);
+  });
+
   it('check 34: verify_token answers the claims of a client token, 401 for garbage', async () => {
     const user = await newApp().logIn(Realm.Credentials.anonymous());
     const ok = await call('POST', `${appPath}/users/verify_token`, { token: user.accessToken });
