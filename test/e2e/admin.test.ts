@@ -137,6 +137,21 @@ describe('admin API', () => {
     expect((await call('GET', `${appPath}/users/${user.id}`)).status).toBe(404);
   });
 
+  it.each([
+    ['logout', 'PUT', 'logout'],
+    ['disable', 'PUT', 'disable'],
+    ['delete', 'DELETE', ''],
+  ])('revocation: after %s the authorizer refuses old access tokens within its 1 s bound, refresh at once', async (_, method, action) => {
+    const user = await newApp().logIn(Realm.Credentials.anonymous());
+    const whoami = () => fetch(`${stack.baseUrl}/api/example/whoami`, { headers: { authorization: `Bearer ${user.accessToken}` } });
+    expect((await whoami()).status).toBe(200);
+    expect((await call(method, `${appPath}/users/${user.id}${action ? `/${action}` : ''}`)).status).toBe(204);
+    const refresh = await fetch(`${stack.client}/auth/session`, { method: 'POST', headers: { authorization: `Bearer ${user.refreshToken}` } });
+    expect(refresh.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect([401, 403]).toContain((await whoami()).status);
+  });
+
   it('check 34: verify_token answers the claims of a client token, 401 for garbage', async () => {
     const user = await newApp().logIn(Realm.Credentials.anonymous());
     const ok = await call('POST', `${appPath}/users/verify_token`, { token: user.accessToken });
