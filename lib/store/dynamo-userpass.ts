@@ -1,17 +1,46 @@
 import type { Store } from './index';
-import { credentialKey, userKey, userpassTokenKey } from './keys';
-import { NOT_EXISTS, type Table } from './table';
+import { ConditionFailed } from './errors';
+import { toCredential } from './items';
+import { PENDING_PARTITION, credentialKey, userKey, userpassTokenKey } from './keys';
+import { EXISTS, NOT_EXISTS, type Table } from './table';
 import type { UserpassToken } from './types';
 
 type UserpassOperations = Pick<
   Store,
-  'confirmCredential' | 'setPasswordHash' | 'deleteCredential' | 'saveUserpassToken' | 'takeUserpassToken' | 'revokeSessions'
+  'confirmCredential' | 'setPasswordHash' | 'deleteCredential' | 'saveUserpassToken' | 'takeUserpassToken' | 'revokeSessions' | 'listPending'
 >;
 
 /** The email/password lifecycle: confirmation, password changes, their tokens, and revoking sessions. */
 export function userpassOperations(t: Table): UserpassOperations {
   return {
-    confirmCredential: (emailKey) => t.setIfExists(credentialKey(emailKey), { confirmed: true }),
+    async confirmCredential(emailKey) {
+      try {
+        await t.updateOne(
+          {
+            Key: credentialKey(emailKey),
+            UpdateExpression: 'SET #confirmed = :yes REMOVE GSI1PK, GSI1SK',
+            ConditionExpression: EXISTS,
+            ExpressionAttributeNames: { '#confirmed': 'confirmed' },
+            ExpressionAttributeValues: { ':yes': true },
+          },
+          'credential',
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionFailed) return false;
+        throw error;
+      }
+    },
+
+    async listPending(after, limit) {
+      const out = await t.query({
+        IndexName: 'GSI1',
+        KeyConditionExpression: after ? 'GSI1PK = :p AND GSI1SK > :after' : 'GSI1PK = :p',
+        ExpressionAttributeValues: { ':p': PENDING_PARTITION, ...(after ? { ':after': after } : {}) },
+        Limit: limit,
+      });
+      return (out.Items ?? []).map(toCredential);
+    },
     setPasswordHash: (emailKey, passwordHash) => t.setIfExists(credentialKey(emailKey), { passwordHash }),
 
     async deleteCredential(emailKey) {

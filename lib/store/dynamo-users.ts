@@ -47,6 +47,7 @@ type UserOperations = Omit<
   | 'saveUserpassToken'
   | 'takeUserpassToken'
   | 'revokeSessions'
+  | 'listPending'
 >;
 
 /** Users, identities, credentials, sessions and devices on the single table. */

@@ -38,6 +38,8 @@ export interface Store {
   /** Creates an email/password credential; ConditionFailed('credential') if the email is taken. */
   createCredential(emailKey: string, credential: Credential): Promise<void>;
   getCredential(emailKey: string): Promise<Credential | undefined>;
+  /** Pending registrations in registration-id order, for operators. */
+  listPending(after: string | undefined, limit: number): Promise<Credential[]>;
   /** Marks a pending registration confirmed; false when there is none. */
   confirmCredential(emailKey: string): Promise<boolean>;
   /** Replaces a credential's password hash; false when there is none. */

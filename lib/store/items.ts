@@ -1,5 +1,5 @@
 import type { ApiKey, Credential, Device, Identity, Session, User } from './types';
-import { USERS_PARTITION, apiKeyKey, credentialKey, deviceKey, identityKey, sessionKey, userKey } from './keys';
+import { PENDING_PARTITION, USERS_PARTITION, apiKeyKey, credentialKey, deviceKey, identityKey, sessionKey, userKey } from './keys';
 
 /** Mapping between domain records and table items; the only place that knows attribute names. */
 
@@ -71,12 +71,14 @@ export function toDevice(item: Item): Device {
   return { id: deviceId as string, ...(rest as Omit<Device, 'id'>) };
 }
 
+/** Pending registrations are also listed in GSI1 (`PENDING`, by registration id) for operators. */
 export function credentialItem(emailKey: string, cred: Credential): Item {
-  return { ...credentialKey(emailKey), type: 'credential', ...cred };
+  const pending = cred.confirmed === false ? { GSI1PK: PENDING_PARTITION, GSI1SK: cred.identityId } : {};
+  return { ...credentialKey(emailKey), type: 'credential', ...cred, ...pending };
 }
 
 export function toCredential(item: Item): Credential {
-  const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
+  const { PK: _pk, SK: _sk, type: _type, GSI1PK: _g, GSI1SK: _s, ...rest } = item;
   return rest as unknown as Credential;
 }
 

@@ -8,6 +8,7 @@ export interface Key {
 }
 
 export const USERS_PARTITION = 'USERS';
+export const PENDING_PARTITION = 'PENDING';
 
 export function userKey(userId: string): Key {
   return { PK: `USER#${userId}`, SK: 'USER' };

@@ -98,6 +98,10 @@ export function createTable(doc: DynamoDBDocumentClient, name: string) {
       await guard(doc.send(new PutCommand({ TableName: name, Item: item, ConditionExpression: condition })), [label]);
     },
 
+    async updateOne(input: Omit<UpdateCommandInput, 'TableName'>, label: string): Promise<void> {
+      await guard(doc.send(new UpdateCommand({ TableName: name, ...input })), [label]);
+    },
+
     async deleteOne(input: Omit<DeleteCommandInput, 'TableName'>, label: string): Promise<void> {
       await guard(doc.send(new DeleteCommand({ TableName: name, ...input })), [label]);
     },

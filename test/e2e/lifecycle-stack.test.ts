@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { STATE_DIR, freePort, outboxDir, startOffline } from '../../scripts/local-stack';
 import { uniqueEmail } from '../helpers/events';
 import { linkFor } from '../helpers/outbox';
+import { ADMIN, ADMIN_ENV } from '../helpers/global-setup';
 import { FreshStorage, rejection } from './stack';
 
 /**
@@ -24,6 +25,7 @@ beforeAll(async () => {
       'local-userpass': { enabled: true, autoConfirm: false, emailConfirmationUrl: 'https://app.example.test/confirm', confirmEmailSubject: 'Confirm, please' },
     }),
     GATEHOUSE_USER_CREATION_FUNCTION: 'gatehouse-local-exampleUserCreation',
+    ...ADMIN_ENV,
     GATEHOUSE_TRIGGERS: JSON.stringify([
       { name: 'created', event: 'CREATE', functionName: trigger },
       { name: 'logged-in', event: 'LOGIN', functionName: trigger },
@@ -69,6 +71,27 @@ describe('a stack with email confirmation, a user-creation function and triggers
     expect(user.customData).toEqual({ plan: 'free', signedUpWith: 'local-userpass', userId: user.id });
     await client.deleteUser(user);
     expect(await audit(user.id, ['CREATE', 'DELETE', 'LOGIN'])).toEqual(['CREATE', 'DELETE', 'LOGIN']);
+  });
+
+  it('check 9 (operator side): pending_users lists the email, and confirm lets it log in', async () => {
+    const admin = `${stack.baseUrl}/api/admin/v3.0`;
+    const login = await fetch(`${admin}/auth/providers/mongodb-cloud/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const headers = { authorization: `Bearer ${((await login.json()) as { access_token: string }).access_token}` };
+    const profile = (await (await fetch(`${admin}/auth/profile`, { headers })).json()) as { roles: { group_id: string }[] };
+    const group = profile.roles[0].group_id;
+    const apps = (await (await fetch(`${admin}/groups/${group}/apps`, { headers })).json()) as { _id: string }[];
+    const base = `${admin}/groups/${group}/apps/${apps[0]._id}/user_registrations`;
+    const client = app();
+    const email = uniqueEmail('operator');
+    await client.emailPasswordAuth.registerUser({ email, password: PASSWORD });
+    const pending = (await (await fetch(`${base}/pending_users`, { headers })).json()) as { login_ids: { id: string }[] }[];
+    expect(pending.flatMap((p) => p.login_ids.map((l) => l.id))).toContain(email);
+    expect((await fetch(`${base}/by_email/${encodeURIComponent(email)}/confirm`, { method: 'POST', headers })).status).toBe(204);
+    expect((await client.logIn(Realm.Credentials.emailPassword(email, PASSWORD))).profile.email).toBe(email);
+    const after = (await (await fetch(`${base}/pending_users`, { headers })).json()) as { login_ids: { id: string }[] }[];
+    expect(after.flatMap((p) => p.login_ids.map((l) => l.id))).not.toContain(email);
+    const again = await fetch(`${base}/by_email/${encodeURIComponent(email)}/confirm`, { method: 'POST', headers });
+    expect(again.status).toBe(400);
   });
 
   it('a user the function refuses is not created, and can be told why', async () => {

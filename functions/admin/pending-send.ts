@@ -1,0 +1,9 @@
+import { authorizeAdmin } from '../../lib/admin/auth';
+import { resendPending } from '../../lib/admin/pending';
+import { json, route } from '../../lib/http';
+
+export const handler = route(async (req) => {
+  const rt = await authorizeAdmin(req);
+  await resendPending(rt, decodeURIComponent(req.params.email ?? ''));
+  return json(200, {});
+});

@@ -1,0 +1,38 @@
+import { emailKey } from '../emails';
+import { AppError } from '../errors';
+import type { Runtime } from '../runtime';
+import type { Credential } from '../store';
+import { pendingRegistration, retryConfirmationFunction, sendConfirmationEmail } from '../userpass-confirm';
+
+/** A pending registration as the admin API shows it (protocol §14.4). */
+function pendingView(rt: Runtime, credential: Credential) {
+  return { _id: credential.identityId, user_id: '', domain_id: rt.config.domainId, login_ids: [{ id_type: 'email', id: credential.email }] };
+}
+
+/** Pending registrations, 50 a page in registration-id order; `after` pages on. */
+export async function listPending(rt: Runtime, after?: string) {
+  return (await rt.store.listPending(after, 50)).map((c) => pendingView(rt, c));
+}
+
+/** Confirms a pending registration. Throws UserNotFound, UserAlreadyConfirmed. */
+export async function confirmPending(rt: Runtime, email: string): Promise<void> {
+  await pendingRegistration(rt, email);
+  await rt.store.confirmCredential(emailKey(email));
+}
+
+/** Mails a new confirmation link. Throws UserNotFound, UserAlreadyConfirmed. */
+export async function resendPending(rt: Runtime, email: string): Promise<void> {
+  await sendConfirmationEmail(rt, await pendingRegistration(rt, email));
+}
+
+/** Runs the confirmation function again. Throws UserNotFound, UserAlreadyConfirmed, BadRequest. */
+export async function rerunPending(rt: Runtime, email: string): Promise<void> {
+  await retryConfirmationFunction(rt, email);
+}
+
+/** Removes a pending registration (a confirmed account is deleted as a user). Throws UserNotFound. */
+export async function deletePending(rt: Runtime, email: string): Promise<void> {
+  const credential = await rt.store.getCredential(emailKey(email));
+  if (!credential || credential.confirmed !== false) throw new AppError('UserNotFound', 'user not found');
+  await rt.store.deleteCredential(emailKey(email));
+}
