@@ -87,3 +87,18 @@ export async function logOutUser(rt: Runtime, userId: string): Promise<void> {
   await getUser(rt, userId);
   await rt.store.revokeSessions(userId, rt.clock());
 }
+
+/** The user's devices as protocol §13.3 describes them. Throws UserNotFound. */
+export async function listDevices(rt: Runtime, userId: string) {
+  await getUser(rt, userId);
+  return (await rt.store.listDevices(userId)).map((d) => ({
+    _id: d.id,
+    user_id: d.userId,
+    platform: d.platform,
+    platform_version: d.platformVersion,
+    sdk_version: d.sdkVersion,
+    app_id: d.appId,
+    app_version: d.appVersion,
+    last_seen: Math.floor(d.lastSeen / 1000),
+  }));
+}

@@ -81,6 +81,22 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       ExpressionAttributeValues: { ':identities': profile.identities, ':data': profile.data, ...values },
     });
 
+  /** Items of one kind under a user's partition, all pages. */
+  async function partitionItems(userId: string, prefix: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await t.query({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': userPartition(userId), ':prefix': prefix },
+        ExclusiveStartKey: start,
+      });
+      items.push(...((out.Items ?? []) as Item[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
   /** Removes what is left under a user's partition (sessions, devices, keys) in transactions of ≤ 100. */
   async function deletePartition(pk: string): Promise<void> {
     let start: Item | undefined;
@@ -160,6 +176,24 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
 
     async putCustomData(userId, document) {
       if (custom) await t.putInOne(custom.table, customDoc(userId, document));
+    },
+
+    async listDevices(userId) {
+      return (await partitionItems(userId, 'DEVICE#')).map(toDevice);
+    },
+
+    async listSessions(userId) {
+      return (await partitionItems(userId, 'SESSION#')).map(toSession);
+    },
+
+    async endSession(userId, sessionId) {
+      try {
+        await t.deleteOne({ Key: sessionKey(userId, sessionId), ConditionExpression: EXISTS }, 'session');
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionFailed) return false;
+        throw error;
+      }
     },
 
     async deleteSession(userId, sessionId, refreshHash) {

@@ -31,6 +31,11 @@ export interface Store {
   getCustomData(userId: string): Promise<CustomData | undefined>;
   /** Replaces the user's custom data document. */
   putCustomData(userId: string, document: CustomData): Promise<void>;
+  listDevices(userId: string): Promise<Device[]>;
+  /** The user's sessions, expired ones included until TTL removes them. */
+  listSessions(userId: string): Promise<Session[]>;
+  /** Ends one session of the user (no refresh token needed); false when there is none. */
+  endSession(userId: string, sessionId: string): Promise<boolean>;
   /** Deletes the session if its refresh hash matches; false when there was none. */
   deleteSession(userId: string, sessionId: string, refreshHash: string): Promise<boolean>;
   /** An admin-created user: user, identity and its (claimed) credential in one transaction; ConditionFailed('credential'). */

@@ -1,0 +1,24 @@
+import { AppError } from './errors';
+import type { Runtime } from './runtime';
+import type { Authenticated } from './sessions';
+
+/** The caller's sessions (an extension of ours): one per login, newest first, the current one marked. */
+export async function listOwnSessions(rt: Runtime, auth: Authenticated) {
+  const now = rt.clock();
+  const sessions = await rt.store.listSessions(auth.user.id);
+  return sessions
+    .filter((s) => s.expiresAt * 1000 > now && (auth.user.sessionsValidAfter === undefined || s.createdAt >= auth.user.sessionsValidAfter))
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((s) => ({
+      id: s.id,
+      device_id: s.deviceId,
+      created: Math.floor(s.createdAt / 1000),
+      expires: s.expiresAt,
+      current: s.id === auth.claims.sessionId,
+    }));
+}
+
+/** Ends one of the caller's sessions: its refresh token at once, its access tokens at the authorizer. Throws NotFound. */
+export async function endOwnSession(rt: Runtime, auth: Authenticated, sessionId: string): Promise<void> {
+  if (!(await rt.store.endSession(auth.user.id, sessionId))) throw new AppError('NotFound', 'session not found');
+}

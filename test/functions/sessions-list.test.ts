@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { handler as refresh } from '../../functions/session/refresh';
+import { handler as end } from '../../functions/sessions/end';
+import { handler as list } from '../../functions/sessions/list';
+import { handler as devices } from '../../functions/admin/users-devices';
+import type { AuthInfo } from '../../lib/login';
+import { logInWithPassword } from '../../lib/providers/local-userpass';
+import { runtime } from '../../lib/runtime';
+import { CLIENT, invoke } from '../helpers/events';
+import { adminSession } from '../helpers/admin';
+import { emailUser } from '../helpers/users';
+
+describe('the caller’s sessions (extension)', () => {
+  it('lists each live session with its device, marks the current one, and ends another', async () => {
+    const user = await emailUser();
+    const rt = await runtime();
+    const second = (await logInWithPassword(rt, user.email, user.password, { platform: 'node' })) as AuthInfo;
+    const res = await invoke(list, { path: `${CLIENT}/auth/sessions`, token: second.access_token });
+    expect(res.body).toHaveLength(2);
+    expect(res.body.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
+    const other = res.body.find((s: { current: boolean }) => !s.current);
+    expect((await invoke(end, { method: 'DELETE', path: `${CLIENT}/auth/sessions/${other.id}`, params: { sessionId: other.id }, token: second.access_token })).status).toBe(204);
+    expect((await invoke(refresh, { method: 'POST', path: `${CLIENT}/auth/session`, token: user.refresh_token })).status).toBe(401);
+    expect((await invoke(refresh, { method: 'POST', path: `${CLIENT}/auth/session`, token: second.refresh_token })).status).toBe(201);
+    const again = await invoke(end, { method: 'DELETE', path: `${CLIENT}/auth/sessions/${other.id}`, params: { sessionId: other.id }, token: second.access_token });
+    expect([again.status, again.body.error_code]).toEqual([404, 'NotFound']);
+  });
+});
+
+describe('admin devices', () => {
+  it('lists the devices a user logged in from', async () => {
+    const user = await emailUser();
+    const rt = await runtime();
+    const { token } = await adminSession();
+    const res = await invoke(devices, {
+      path: `/api/admin/v3.0/groups/${rt.config.groupId}/apps/${rt.config.domainId}/users/${user.user_id}/devices`,
+      params: { groupId: rt.config.groupId, appId: rt.config.domainId, userId: user.user_id },
+      token,
+    });
+    expect(res.body).toEqual([expect.objectContaining({ _id: user.device_id, user_id: user.user_id })]);
+  });
+});
