@@ -21,6 +21,8 @@ export function adminUserView(user: User) {
 }
 
 export interface UserFilter {
+  /** Look up one user by email/password address instead of listing. */
+  email?: string;
   after?: string;
   desc?: boolean;
   status?: 'enabled' | 'disabled';
@@ -31,6 +33,11 @@ const PAGE = 50;
 
 /** Users in id order, 50 a page, filtered by status and provider types; `after` pages on. */
 export async function listUsers(rt: Runtime, filter: UserFilter) {
+  if (filter.email) {
+    const userId = (await rt.store.getCredential(emailKey(filter.email)))?.userId;
+    const user = userId ? (await rt.store.getLoginState(userId)).user : undefined;
+    return user ? [adminUserView(user)] : [];
+  }
   const matches = (u: User) =>
     (!filter.status || u.disabled === (filter.status === 'disabled')) &&
     (!filter.providerTypes?.length || u.identities.some((i) => filter.providerTypes!.includes(i.provider_type)));

@@ -1,0 +1,120 @@
+/**
+ * `npx gatehouse <area> <action> [args] [--url http://localhost:3000] [--json]`: user management through
+ * the admin API of a running Gatehouse. Credentials: --username/--api-key, GATEHOUSE_ADMIN_USERNAME /
+ * GATEHOUSE_ADMIN_API_KEY, or the local stack's .gatehouse/admin.json.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CliError, createAdminClient } from './admin-client';
+import { rotateLocalKeys } from './keys';
+import { printTable } from './table';
+
+const USAGE = `usage: npx gatehouse <command> [--url URL] [--json]
+  users list [--status enabled|disabled] [--provider TYPE]   users find <email|user id>
+  users create <email> <password>      users disable|enable|delete|revoke <user id>
+  pending list                         pending confirm <email>
+  serverkeys list                      serverkeys create <name>     serverkeys disable|enable|delete <key id>
+  keys rotate                          (the local stack's key set; restart npm start to use it)`;
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args.splice(i, 2)[1] : undefined;
+}
+
+function credential(args: string[]) {
+  const username = flag(args, '--username') ?? process.env.GATEHOUSE_ADMIN_USERNAME;
+  const apiKey = flag(args, '--api-key') ?? process.env.GATEHOUSE_ADMIN_API_KEY;
+  if (username && apiKey) return { username, apiKey };
+  const file = join(process.cwd(), '.gatehouse', 'admin.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { username: string; apiKey: string };
+  throw new CliError('no admin credential: pass --username and --api-key, or run npm start here first');
+}
+
+const USER_COLUMNS = ['_id', 'type', 'providers', 'email', 'created', 'last login', 'state'];
+
+function userRow(u: Record<string, any>) {
+  return {
+    _id: u._id,
+    type: u.type,
+    providers: u.identities.map((i: { provider_type: string }) => i.provider_type).join(','),
+    email: u.data?.email ?? '',
+    created: new Date(u.creation_date * 1000).toISOString().slice(0, 19),
+    'last login': new Date(u.last_authentication_date * 1000).toISOString().slice(0, 19),
+    state: u.disabled ? 'disabled' : 'enabled',
+  };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = [...argv];
+  const json = args.includes('--json');
+  if (json) args.splice(args.indexOf('--json'), 1);
+  const url = flag(args, '--url') ?? process.env.GATEHOUSE_URL ?? 'http://localhost:3000';
+  const [area, action, ...rest] = args;
+  if (area === 'keys' && action === 'rotate') return void console.log(await rotateLocalKeys());
+  if (!area || !action) throw new CliError(USAGE);
+  const admin = createAdminClient(url, credential(args));
+  const app = await admin.appPath();
+  const show = (value: unknown, columns?: string[], row?: (v: Record<string, any>) => Record<string, unknown>) => {
+    if (json || !columns) return void console.log(JSON.stringify(value, null, 2));
+    const rows = (Array.isArray(value) ? value : [value]) as Record<string, any>[];
+    printTable(rows.map(row ?? ((r) => r)), columns);
+  };
+  const done = (what: string) => (json ? console.log(JSON.stringify({ ok: true })) : console.log(what));
+  const [first, second] = rest;
+  switch (`${area} ${action}`) {
+    case 'users list': {
+      const status = flag(rest, '--status');
+      const provider = flag(rest, '--provider');
+      const query = new URLSearchParams({ ...(status ? { status } : {}), ...(provider ? { provider_types: provider } : {}) });
+      const all: unknown[] = [];
+      for (let after = ''; ; ) {
+        const page = (await admin.call('GET', `${app}/users?${query}${after ? `&after=${after}` : ''}`)) as { _id: string }[];
+        all.push(...page);
+        if (page.length < 50) break;
+        after = page[page.length - 1]._id;
+      }
+      return show(all, USER_COLUMNS, userRow);
+    }
+    case 'users find': {
+      const found = first.includes('@')
+        ? await admin.call('GET', `${app}/users?email=${encodeURIComponent(first)}`)
+        : [await admin.call('GET', `${app}/users/${first}`)];
+      return show(found, USER_COLUMNS, userRow);
+    }
+    case 'users create':
+      return show(await admin.call('POST', `${app}/users`, { email: first, password: second }), USER_COLUMNS, userRow);
+    case 'users disable':
+    case 'users enable':
+      await admin.call('PUT', `${app}/users/${first}/${action}`);
+      return done(`${action}d ${first}`);
+    case 'users revoke':
+      await admin.call('PUT', `${app}/users/${first}/logout`);
+      return done(`revoked every session of ${first}`);
+    case 'users delete':
+      await admin.call('DELETE', `${app}/users/${first}`);
+      return done(`deleted ${first}`);
+    case 'pending list':
+      return show(await admin.call('GET', `${app}/user_registrations/pending_users`), ['_id', 'email'], (p) => ({ _id: p._id, email: p.login_ids[0]?.id }));
+    case 'pending confirm':
+      await admin.call('POST', `${app}/user_registrations/by_email/${encodeURIComponent(first)}/confirm`);
+      return done(`confirmed ${first}`);
+    case 'serverkeys list':
+      return show(await admin.call('GET', `${app}/api_keys`), ['_id', 'name', 'disabled']);
+    case 'serverkeys create':
+      return show(await admin.call('POST', `${app}/api_keys`, { name: first }), ['_id', 'name', 'key']);
+    case 'serverkeys disable':
+    case 'serverkeys enable':
+      await admin.call('PUT', `${app}/api_keys/${first}/${action}`);
+      return done(`${action}d key ${first}`);
+    case 'serverkeys delete':
+      await admin.call('DELETE', `${app}/api_keys/${first}`);
+      return done(`deleted key ${first}`);
+    default:
+      throw new CliError(USAGE);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  console.error(error instanceof CliError ? error.message : `gatehouse: ${error.message}`);
+  process.exitCode = 1;
+});

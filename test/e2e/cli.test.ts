@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { generateKeySet } from '../../lib/tokens';
+import { ROOT } from '../../scripts/local-stack';
+import { uniqueEmail } from '../helpers/events';
+import { ADMIN_ENV } from '../helpers/global-setup';
+import { e2eStack } from './stack';
+
+const run = promisify(execFile);
+const stack = e2eStack();
+
+/** `npx gatehouse …` as an operator runs it, against the run's stack. */
+async function gatehouse(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [join(ROOT, 'bin/gatehouse.mjs'), ...args, '--url', stack.baseUrl], {
+    cwd: ROOT,
+    env: { ...process.env, ...ADMIN_ENV },
+  });
+  return stdout;
+}
+
+describe('operator CLI', () => {
+  it('runs the user-management workflow against a running stack', async () => {
+    const email = uniqueEmail('cli');
+    const created = JSON.parse(await gatehouse('users', 'create', email, 'a cli made password', '--json'));
+    expect(created).toMatchObject({ data: { email }, type: 'normal' });
+    const table = await gatehouse('users', 'find', email);
+    expect(table.split('\n')[0]).toMatch(/^_ID\s+TYPE\s+PROVIDERS\s+EMAIL/);
+    expect(table).toContain(email);
+    expect(await gatehouse('users', 'disable', created._id)).toContain('disabled');
+    expect(JSON.parse(await gatehouse('users', 'list', '--status', 'disabled', '--json')).map((u: { _id: string }) => u._id)).toContain(created._id);
+    await gatehouse('users', 'enable', created._id);
+    expect(await gatehouse('users', 'revoke', created._id)).toContain('revoked');
+    const key = JSON.parse(await gatehouse('serverkeys', 'create', `cli-${Date.now()}`, '--json'));
+    expect(key.key).toEqual(expect.any(String));
+    expect(await gatehouse('serverkeys', 'list')).toContain(key._id);
+    await gatehouse('serverkeys', 'disable', key._id);
+    await gatehouse('serverkeys', 'delete', key._id);
+    expect(await gatehouse('pending', 'list')).toMatch(/^_ID\s+EMAIL/);
+    expect(await gatehouse('users', 'delete', created._id)).toContain('deleted');
+    expect(await gatehouse('users', 'find', email)).toContain('(none)');
+  }, 60_000);
+
+  it('says clearly when the credential is wrong', async () => {
+    const failed = await run(process.execPath, [join(ROOT, 'bin/gatehouse.mjs'), 'users', 'list', '--url', stack.baseUrl, '--username', 'x', '--api-key', 'y'], { cwd: ROOT }).catch((e: { stderr: string; code: number }) => e);
+    expect((failed as { code: number }).code).toBe(1);
+    expect((failed as { stderr: string }).stderr).toContain('401 InvalidPassword');
+  });
+
+  it('rotates the local key set, keeping the old keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+    mkdirSync(join(dir, '.gatehouse'));
+    const before = await generateKeySet();
+    writeFileSync(join(dir, '.gatehouse', 'signing-keys.json'), JSON.stringify(before));
+    const { stdout } = await run(process.execPath, [join(ROOT, 'bin/gatehouse.mjs'), 'keys', 'rotate'], { cwd: dir });
+    const after = JSON.parse(readFileSync(join(dir, '.gatehouse', 'signing-keys.json'), 'utf8'));
+    expect(after.active.access).not.toBe(before.active.access);
+    expect(after.keys).toHaveLength(4);
+    expect(stdout).toContain(after.active.access);
+  });
+});
