@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { invalidSession, refreshTokenNotFound } from './errors';
 import { hashSecret, newObjectId } from './ids';
 import type { Runtime } from './runtime';
+import { refreshTokenSeconds } from './app-settings';
 import { embeddable } from './custom-data';
 import type { CustomData, Session, User } from './store';
 import type { VerifiedAccess } from './tokens';
@@ -16,7 +17,7 @@ export interface NewSession {
 export async function newSession(rt: Runtime, userId: string, deviceId: string): Promise<NewSession> {
   const now = rt.clock();
   const id = newObjectId();
-  const expiresAt = Math.floor(now / 1000) + rt.config.refreshTokenSeconds;
+  const expiresAt = Math.floor(now / 1000) + (await refreshTokenSeconds(rt));
   const refreshToken = await rt.tokens.signRefresh({ userId, sessionId: id }, expiresAt);
   return { session: { id, userId, deviceId, refreshHash: hashSecret(refreshToken), createdAt: now, expiresAt }, refreshToken };
 }

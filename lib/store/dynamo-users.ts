@@ -48,6 +48,8 @@ type UserOperations = Omit<
   | 'takeUserpassToken'
   | 'revokeSessions'
   | 'listPending'
+  | 'getAppSettings'
+  | 'setAppSettings'
 >;
 
 /** Users, identities, credentials, sessions and devices on the single table. */

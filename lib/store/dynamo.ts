@@ -2,7 +2,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomDataTable, Store } from './index';
 import { apiKeyOperations } from './dynamo-api-keys';
-import { oauthStateOperations } from './dynamo-oauth';
+import { appOperations } from './dynamo-app';
 import { userOperations } from './dynamo-users';
 import { userpassOperations } from './dynamo-userpass';
 import { createTable } from './table';
@@ -30,5 +30,5 @@ export function createDocumentClient(options: DynamoOptions): DynamoDBDocumentCl
 /** The Store on one DynamoDB table. */
 export function createDynamoStore(doc: DynamoDBDocumentClient, tableName: string, customData?: CustomDataTable): Store {
   const table = createTable(doc, tableName);
-  return { ...userOperations(table, customData), ...apiKeyOperations(table), ...oauthStateOperations(table), ...userpassOperations(table) };
+  return { ...userOperations(table, customData), ...apiKeyOperations(table), ...appOperations(table), ...userpassOperations(table) };
 }

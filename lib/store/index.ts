@@ -85,8 +85,15 @@ export interface Store {
   takeOAuthState(id: string): Promise<OAuthState | undefined>;
   /** Disables or enables a user; false when there is no such user. */
   setUserDisabled(userId: string, disabled: boolean): Promise<boolean>;
+  /** Settings operators changed at run time; empty when none. */
+  getAppSettings(): Promise<AppSettings>;
+  setAppSettings(settings: AppSettings): Promise<void>;
   /** Users in id order, `limit` at a time, starting after `after`. */
   listUsers(options: { after?: string; limit: number; desc?: boolean }): Promise<UserPage>;
+}
+
+export interface AppSettings {
+  refreshTokenSeconds?: number;
 }
 
 export interface NewUserSession {

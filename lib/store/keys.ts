@@ -68,3 +68,6 @@ export function serverKeyKey(keyId: string): Key {
 export function serverKeyNameKey(name: string): Key {
   return { PK: `SERVERKEYNAME#${name}`, SK: 'SERVERKEYNAME' };
 }
+
+/** App-wide settings operators change at run time (the refresh-token lifetime). */
+export const APP_SETTINGS_KEY: Key = { PK: 'APP', SK: 'SETTINGS' };

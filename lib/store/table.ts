@@ -60,6 +60,8 @@ export type Table = ReturnType<typeof createTable>;
 /** The handful of table operations the stores are written in; every read is strongly consistent. */
 export function createTable(doc: DynamoDBDocumentClient, name: string) {
   return {
+    name,
+
     put: (item: Item, condition?: string): TransactItem => ({
       Put: { TableName: name, Item: item, ...(condition ? { ConditionExpression: condition } : {}) },
     }),
