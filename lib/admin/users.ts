@@ -23,6 +23,8 @@ export function adminUserView(user: User) {
 export interface UserFilter {
   /** Look up one user by email/password address instead of listing. */
   email?: string;
+  /** Look up the owner of an identity, `<provider type>:<identity id>`, instead of listing. */
+  identity?: string;
   after?: string;
   desc?: boolean;
   status?: 'enabled' | 'disabled';
@@ -33,8 +35,11 @@ const PAGE = 50;
 
 /** Users in id order, 50 a page, filtered by status and provider types; `after` pages on. */
 export async function listUsers(rt: Runtime, filter: UserFilter) {
-  if (filter.email) {
-    const userId = (await rt.store.getCredential(emailKey(filter.email)))?.userId;
+  if (filter.email || filter.identity) {
+    const [type, ...id] = (filter.identity ?? '').split(':');
+    const userId = filter.email
+      ? (await rt.store.getCredential(emailKey(filter.email)))?.userId
+      : await rt.store.findIdentityOwner(type, id.join(':'));
     const user = userId ? (await rt.store.getLoginState(userId)).user : undefined;
     return user ? [adminUserView(user)] : [];
   }
