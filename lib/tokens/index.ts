@@ -41,6 +41,8 @@ const ACCESS_TYP = 'at+jwt';
 const REFRESH_TYP = 'rt+jwt';
 /** Room for 16 KB of custom user data in an access token, and no more. */
 const MAX_TOKEN_LENGTH = 32 * 1024;
+/** Tokens issued "in the future" beyond this are refused (RFC 8725 asks for iat sanity). */
+const CLOCK_SKEW_SECONDS = 60;
 
 export type Clock = () => number;
 
@@ -58,6 +60,7 @@ export function createTokens(keys: KeySet, config: Config, clock: Clock): Tokens
       requiredClaims: ['exp', 'iat', 'sub', 'baas_id'],
       currentDate: new Date(clock()),
     });
+    if ((payload.iat as number) > nowSeconds() + CLOCK_SKEW_SECONDS) throw new joseErrors.JWTClaimValidationFailed('"iat" is in the future', payload, 'iat');
     return payload;
   }
 

@@ -74,6 +74,31 @@ describe('tokens', () => {
     expect(await codeOf(tokens.verifyAccess(await sign({ exp, aud: 'other-app' })))).toBe('UserAppDomainMismatch');
   });
 
+  it('ignores jku, x5u and embedded jwk headers: only the key set verifies', async () => {
+    const { tokens, doc } = await setup();
+    const attacker = await generateKeySet();
+    const attackerKey = await importJWK(accessKey(attacker), 'RS256');
+    const claims = { typ: 'access', baas_id: grant.sessionId, sub: grant.userId, iss: 'https://issuer.test', aud: 'gatehouse-local' };
+    for (const header of [
+      { jku: 'https://evil.example/jwks.json' },
+      { x5u: 'https://evil.example/cert.pem' },
+      { jwk: publicJwk(accessKey(attacker)) },
+    ]) {
+      const token = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: doc.active.access, typ: 'at+jwt', ...header }).setIssuedAt().setExpirationTime('10m').sign(attackerKey);
+      expect(await codeOf(tokens.verifyAccess(token)), JSON.stringify(header)).toBe('InvalidSession');
+    }
+  });
+
+  it('refuses tokens without iat or issued in the future', async () => {
+    const { tokens, doc } = await setup();
+    const key = await importJWK(accessKey(doc), 'RS256');
+    const base = { typ: 'access', baas_id: grant.sessionId, sub: grant.userId, aud: 'gatehouse-local', iss: 'https://issuer.test', exp: Math.floor(Date.now() / 1000) + 600 };
+    const sign = (claims: Record<string, unknown>) => new SignJWT({ ...base, ...claims }).setProtectedHeader({ alg: 'RS256', kid: doc.active.access, typ: 'at+jwt' }).sign(key);
+    expect(await codeOf(tokens.verifyAccess(await sign({})))).toBe('InvalidSession');
+    expect(await codeOf(tokens.verifyAccess(await sign({ iat: Math.floor(Date.now() / 1000) + 3600 })))).toBe('InvalidSession');
+    expect(await codeOf(tokens.verifyAccess(await sign({ iat: Math.floor(Date.now() / 1000) })))).toBe('accepted');
+  });
+
   it('verifies tokens of a retired key that is still in the set, and signs with the active one', async () => {
     const { doc, config, tokens: oldTokens } = await setup();
     const token = await oldTokens.signAccess(grant);
