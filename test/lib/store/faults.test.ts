@@ -1,0 +1,67 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, inject, it } from 'vitest';
+import { json, route } from '../../../lib/http';
+import { logInAnonymously } from '../../../lib/providers/anon-user';
+import { logInWithPassword, registerUser } from '../../../lib/providers/local-userpass';
+import { StoreUnavailable } from '../../../lib/store';
+import { createDocumentClient, createDynamoStore } from '../../../lib/store/dynamo';
+import { apiEvent, uniqueEmail } from '../../helpers/events';
+import { runtimeAt } from '../../helpers/users';
+
+const table = inject('tableName');
+const plain = createDocumentClient({ tableName: table, region: 'us-east-1', endpoint: inject('dynamoEndpoint') });
+
+async function itemCount(): Promise<number> {
+  let total = 0;
+  for (const name of [table, inject('customDataTable')]) total += (await plain.send(new ScanCommand({ TableName: name, Select: 'COUNT', ConsistentRead: true }))).Count ?? 0;
+  return total;
+}
+
+/** A runtime whose DynamoDB answers `failing` commands as a throttled or broken service would. */
+async function faultyRuntime(failing: string, errorName: string) {
+  const rt = await runtimeAt(0);
+  const doc = createDocumentClient({ tableName: table, region: 'us-east-1', endpoint: inject('dynamoEndpoint') });
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === failing) throw Object.assign(new Error(`injected ${errorName}`), { name: errorName, $retryable: {} });
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectFault' },
+  );
+  return { ...rt, store: createDynamoStore(doc, table, rt.config.customData) };
+}
+
+describe('DynamoDB faults', () => {
+  it.each(['ThrottlingException', 'ProvisionedThroughputExceededException', 'InternalServerError'])(
+    '%s in the middle of a first login leaves no half user and surfaces as StoreUnavailable',
+    async (errorName) => {
+      const rt = await faultyRuntime('TransactWriteItemsCommand', errorName);
+      const before = await itemCount();
+      await expect(logInAnonymously(rt, {})).rejects.toBeInstanceOf(StoreUnavailable);
+      expect(await itemCount()).toBe(before);
+    },
+  );
+
+  it('a failed read during an email/password login writes nothing', async () => {
+    const email = uniqueEmail('fault');
+    const healthy = await runtimeAt(0);
+    await registerUser(healthy, email, 'a long password');
+    await logInWithPassword(healthy, email, 'a long password', {});
+    const before = await itemCount();
+    for (const failing of ['GetItemCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']) {
+      const rt = await faultyRuntime(failing, 'ThrottlingException');
+      await expect(logInWithPassword(rt, email, 'a long password', {}), failing).rejects.toBeInstanceOf(StoreUnavailable);
+    }
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('answers 503 ServiceUnavailable, retryable, for a storage failure', async () => {
+    const handler = route(async () => {
+      throw new StoreUnavailable(new Error('throttled'));
+    });
+    const res = await handler(apiEvent({ path: '/x' }));
+    expect(res.statusCode).toBe(503);
+    expect(JSON.parse(res.body as string)).toEqual({ error: 'service temporarily unavailable, please retry', error_code: 'ServiceUnavailable' });
+    expect(json(200, {}).status).toBe(200);
+  });
+});
