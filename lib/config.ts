@@ -30,6 +30,8 @@ export interface Config {
   readonly allowedOrigins: readonly string[];
   /** Enabled login providers and their settings (README, "Providers"). */
   readonly providers: ProviderSettings;
+  /** Register, reset/send and confirm/send answer alike for known and unknown emails (lib/conceal.ts). */
+  readonly concealAccounts: boolean;
   /** Answer link conflicts with InvalidSession, as the real server does (loops realm-web 2.0.1). */
   readonly strictLinkConflictCode: boolean;
   /** Custom user data: one document per user in its own table, embedded in access tokens. */
@@ -156,6 +158,7 @@ export function loadConfig(env: Env): Config {
     allowedOrigins: Object.freeze((env.GATEHOUSE_ALLOWED_ORIGINS?.trim() || '*').split(',').map((o) => o.trim())),
     providers: parseProviderSettings(providerDocument(env), env),
     strictLinkConflictCode: env.GATEHOUSE_STRICT_LINK_CONFLICT_CODE === 'true',
+    concealAccounts: env.GATEHOUSE_CONCEAL_ACCOUNTS === 'true',
     customData: customDataConfig(env),
     userCreationFunction: env.GATEHOUSE_USER_CREATION_FUNCTION?.trim()
       ? { name: env.GATEHOUSE_USER_CREATION_FUNCTION.trim(), timeoutMs: integer(env, 'GATEHOUSE_USER_CREATION_TIMEOUT_MS', 5000, 100, 30_000) }

@@ -1,3 +1,4 @@
+import { concealedNotice, concealing } from './conceal';
 import { emailKey } from './emails';
 import { AppError } from './errors';
 import { FunctionFailed, invokerFor } from './functions';
@@ -78,9 +79,15 @@ export async function confirmUser(rt: Runtime, token: string, tokenId: string): 
   await rt.store.confirmCredential(redeemed.emailKey);
 }
 
-/** `confirm/send`: a new confirmation email. Throws UserNotFound, UserAlreadyConfirmed. */
+/** `confirm/send`: a new confirmation email. Throws UserNotFound, UserAlreadyConfirmed, unless accounts are concealed. */
 export async function resendConfirmationEmail(rt: Runtime, email: string): Promise<void> {
-  await sendConfirmationEmail(rt, await pendingRegistration(rt, email));
+  const pending = await pendingRegistration(rt, email).catch(async (error: unknown) => {
+    const hidden = error instanceof AppError && (error.code === 'UserNotFound' || error.code === 'UserAlreadyConfirmed');
+    if (!hidden || !concealing(rt)) throw error;
+    await concealedNotice(rt, email, 'confirm');
+    return undefined;
+  });
+  if (pending) await sendConfirmationEmail(rt, pending);
 }
 
 /** `confirm/call`: runs the confirmation function again. Throws UserNotFound, UserAlreadyConfirmed, BadRequest. */

@@ -1,3 +1,4 @@
+import { concealedNotice, concealing } from './conceal';
 import { emailKey } from './emails';
 import { AppError } from './errors';
 import { sendMail } from './mail';
@@ -21,10 +22,18 @@ async function changePassword(rt: Runtime, credential: Credential, password: str
   if (credential.userId) await rt.store.revokeSessions(credential.userId, rt.clock());
 }
 
-/** `reset/send`: emails a reset link (the configured URL with `token` and `tokenId`). Throws UserNotFound. */
+/**
+ * `reset/send`: emails a reset link (the configured URL with `token` and `tokenId`). Throws UserNotFound,
+ * unless accounts are concealed.
+ */
 export async function sendResetEmail(rt: Runtime, email: string): Promise<void> {
-  const credential = await registration(rt, email);
   const settings = rt.config.providers.userpass;
+  const credential = await registration(rt, email).catch(async (error: unknown) => {
+    if (!(error instanceof AppError && error.code === 'UserNotFound' && concealing(rt))) throw error;
+    await concealedNotice(rt, email, 'reset');
+    return undefined;
+  });
+  if (!credential) return;
   if (!settings.resetPasswordUrl) throw new AppError('BadRequest', 'password reset by email is not configured');
   const link = tokenLink(settings.resetPasswordUrl, await issueToken(rt, 'reset', emailKey(credential.email)));
   await sendMail(rt, { to: credential.email, subject: settings.resetPasswordSubject, text: `Reset your password:\n\n${link}\n\nThe link works once, for 30 minutes.\n` });

@@ -8,6 +8,7 @@ import { checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords'
 import type { Runtime } from '../runtime';
 import { requireProvider } from './settings';
 import { startConfirmation } from '../userpass-confirm';
+import { concealedNotice, concealing } from '../conceal';
 import { ConditionFailed, type Credential } from '../store';
 
 
@@ -31,8 +32,9 @@ export async function registerUser(rt: Runtime, email: string, password: string)
   try {
     await rt.store.createCredential(emailKey(email), credential);
   } catch (error) {
-    if (error instanceof ConditionFailed) throw new AppError('AccountNameInUse', 'name already in use');
-    throw error;
+    if (!(error instanceof ConditionFailed)) throw error;
+    if (concealing(rt)) return concealedNotice(rt, email, 'register');
+    throw new AppError('AccountNameInUse', 'name already in use');
   }
   if (!confirmed) await startConfirmation(rt, credential);
 }

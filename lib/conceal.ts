@@ -1,0 +1,32 @@
+import { emailKey } from './emails';
+import { AppError } from './errors';
+import { sendMail } from './mail';
+import type { Runtime } from './runtime';
+import type { UserpassToken } from './store';
+import { issueToken } from './userpass-tokens';
+
+/**
+ * With GATEHOUSE_CONCEAL_ACCOUNTS, register, reset/send and confirm/send answer alike whether or not an
+ * account exists: the same success, the same DynamoDB write (a token, which nothing can redeem) and one
+ * email to the address, telling its owner what was asked. App Services answered `AccountNameInUse`
+ * and `UserNotFound`, which is the default.
+ */
+export function concealing(rt: Runtime): boolean {
+  return rt.config.concealAccounts;
+}
+
+const NOTICES = {
+  register: 'Someone tried to create an account with this address, which already has one. If it was you, log in or reset your password.',
+  reset: 'Someone asked to reset the password of an account with this address, but there is none. If it was you, register first.',
+  confirm: 'Someone asked to confirm an account with this address, but there is no registration waiting for confirmation. If it was you, just log in.',
+} as const;
+
+/** Does what the answering path would have done, for an address that must not be revealed. */
+export async function concealedNotice(rt: Runtime, email: string, what: keyof typeof NOTICES): Promise<void> {
+  const purpose: UserpassToken['purpose'] = what === 'reset' ? 'reset' : 'confirm';
+  await issueToken(rt, purpose, `concealed:${emailKey(email)}`);
+  if (what === 'register' && rt.config.providers.userpass.autoConfirm) return;
+  await sendMail(rt, { to: email.trim(), subject: 'About your account', text: `${NOTICES[what]}\n` }).catch((error: unknown) => {
+    if (!(error instanceof AppError)) throw error;
+  });
+}
