@@ -1,7 +1,6 @@
+import { log } from './log';
 import type { Runtime } from './runtime';
-import { type Invoke, createInvoker } from './store/lambda';
-
-export { FunctionFailed } from './store/lambda';
+import { FunctionFailed, type Invoke, createInvoker } from './store/lambda';
 
 /** One Lambda client per configuration, built the first time an app function is called. */
 const invokers = new WeakMap<Runtime['config'], Invoke>();
@@ -14,4 +13,18 @@ export function invokerFor(rt: Runtime): Invoke {
     invokers.set(rt.config, invoke);
   }
   return invoke;
+}
+
+/**
+ * Calls an app function for its answer. A throw, a timeout or an unreachable function is logged with
+ * its cause and comes back as `{ failed: reason }` (`threw an error`, `timed out`, …), never as a throw.
+ */
+export async function callAppFunction(rt: Runtime, name: string, payload: unknown, timeoutMs: number): Promise<{ result: unknown } | { failed: string }> {
+  try {
+    return { result: await invokerFor(rt)(name, payload, timeoutMs) };
+  } catch (error) {
+    if (!(error instanceof FunctionFailed)) throw error;
+    log('warn', 'app function failed', { functionName: name, reason: error.reason, error: error.cause });
+    return { failed: error.reason };
+  }
 }

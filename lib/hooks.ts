@@ -1,6 +1,6 @@
 import { CUSTOM_DATA_LIMIT, customDataSize } from './custom-data';
 import { AppError } from './errors';
-import { FunctionFailed, invokerFor } from './functions';
+import { callAppFunction } from './functions';
 import { log } from './log';
 import type { Runtime } from './runtime';
 import type { CustomData, User } from './store';
@@ -13,14 +13,10 @@ import type { CustomData, User } from './store';
 export async function runUserCreationFunction(rt: Runtime, user: User): Promise<CustomData | undefined> {
   const hook = rt.config.userCreationFunction;
   if (!hook) return undefined;
-  let result: unknown;
-  try {
-    result = await invokerFor(rt)(hook.name, { user: { id: user.id, type: user.type, identities: user.identities, data: user.data } }, hook.timeoutMs);
-  } catch (error) {
-    if (!(error instanceof FunctionFailed)) throw error;
-    log('warn', 'user creation function failed', { functionName: hook.name, reason: error.reason, error: error.cause });
-    throw new AppError('AuthError', `user creation function ${error.reason}`);
-  }
+  const payload = { user: { id: user.id, type: user.type, identities: user.identities, data: user.data } };
+  const call = await callAppFunction(rt, hook.name, payload, hook.timeoutMs);
+  if ('failed' in call) throw new AppError('AuthError', `user creation function ${call.failed}`);
+  const { result } = call;
   if (result === null || result === undefined) return undefined;
   if (typeof result !== 'object' || Array.isArray(result)) throw new AppError('AuthError', 'user creation function returned something other than a document');
   if (customDataSize(result as CustomData) > CUSTOM_DATA_LIMIT) throw new AppError('AuthError', 'user creation function returned custom data over 16 KB');

@@ -1,13 +1,13 @@
 import { AppError } from './errors';
 import type { Runtime } from './runtime';
-import type { Authenticated } from './sessions';
+import { type Authenticated, isSessionLive } from './sessions';
 
 /** The caller's sessions (an extension of ours): one per login, newest first, the current one marked. */
 export async function listOwnSessions(rt: Runtime, auth: Authenticated) {
   const now = rt.clock();
   const sessions = await rt.store.listSessions(auth.user.id);
   return sessions
-    .filter((s) => s.expiresAt * 1000 > now && (auth.user.sessionsValidAfter === undefined || s.createdAt >= auth.user.sessionsValidAfter))
+    .filter((s) => isSessionLive(s, auth.user, now))
     .sort((a, b) => b.createdAt - a.createdAt)
     .map((s) => ({
       id: s.id,

@@ -39,9 +39,13 @@ function sameHash(a: string, b: string): boolean {
  * The live session and user of a refresh token (one DynamoDB round trip). Throws InvalidSession with
  * the message realm-web's logOut() knows.
  */
-export async function authenticateRefresh(rt: Runtime, refreshToken: string): Promise<{ user: User; session: Session; customData?: CustomData }> {
+export async function authenticateRefresh(
+  rt: Runtime,
+  refreshToken: string,
+  withCustomData = false,
+): Promise<{ user: User; session: Session; customData?: CustomData }> {
   const claims = await rt.tokens.verifyRefresh(refreshToken);
-  const { user, session, customData } = await rt.store.getUserAndSession(claims.userId, claims.sessionId, true);
+  const { user, session, customData } = await rt.store.getUserAndSession(claims.userId, claims.sessionId, withCustomData);
   if (!session || !sameHash(session.refreshHash, hashSecret(refreshToken))) throw refreshTokenNotFound();
   if (user?.disabled) throw invalidSession('invalid session: user disabled');
   if (!user || !isSessionLive(session, user, rt.clock())) throw refreshTokenNotFound();
@@ -53,7 +57,7 @@ export async function authenticateRefresh(rt: Runtime, refreshToken: string): Pr
  * the refresh token is not rotated.
  */
 export async function refreshAccessToken(rt: Runtime, refreshToken: string): Promise<string> {
-  const { user, session, customData } = await authenticateRefresh(rt, refreshToken);
+  const { user, session, customData } = await authenticateRefresh(rt, refreshToken, true);
   return rt.tokens.signAccess({ userId: user.id, sessionId: session.id, deviceId: session.deviceId, userData: embeddable(user.id, customData) });
 }
 

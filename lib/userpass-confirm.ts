@@ -1,8 +1,7 @@
 import { concealedNotice, concealing } from './conceal';
 import { emailKey } from './emails';
 import { AppError } from './errors';
-import { FunctionFailed, invokerFor } from './functions';
-import { log } from './log';
+import { callAppFunction } from './functions';
 import { sendMail } from './mail';
 import { requireProvider } from './providers/settings';
 import type { Runtime } from './runtime';
@@ -16,15 +15,9 @@ export type FunctionStatus = 'success' | 'pending' | 'fail';
 
 /** Calls a confirmation or reset function; anything but a clear status counts as `fail`. */
 export async function askFunction(rt: Runtime, name: string, payload: unknown): Promise<FunctionStatus> {
-  try {
-    const result = (await invokerFor(rt)(name, payload, 5000)) as { status?: unknown } | null;
-    const status = result?.status;
-    return status === 'success' || status === 'pending' ? status : 'fail';
-  } catch (error) {
-    if (!(error instanceof FunctionFailed)) throw error;
-    log('warn', 'email/password function failed', { functionName: name, reason: error.reason, error: error.cause });
-    return 'fail';
-  }
+  const call = await callAppFunction(rt, name, payload, 5000);
+  const status = 'result' in call ? (call.result as { status?: unknown } | null)?.status : undefined;
+  return status === 'success' || status === 'pending' ? status : 'fail';
 }
 
 /** The pending registration of an email; throws UserNotFound or UserAlreadyConfirmed. */

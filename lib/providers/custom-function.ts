@@ -1,10 +1,9 @@
 import type { DeviceInfo } from '../devices';
 import { AppError } from '../errors';
 import { type LinkInfo, signIn } from '../linking';
-import { log } from '../log';
 import type { AuthInfo } from '../login';
 import type { Runtime } from '../runtime';
-import { FunctionFailed, invokerFor } from '../functions';
+import { callAppFunction } from '../functions';
 import { requireProvider } from './settings';
 
 export const CUSTOM_FUNCTION = 'custom-function';
@@ -27,15 +26,9 @@ function identityOf(result: unknown): { id: string; name?: string } | undefined 
 export async function logInWithFunction(rt: Runtime, payload: Record<string, unknown>, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
   requireProvider(rt.config.providers, CUSTOM_FUNCTION);
   const settings = rt.config.providers.customFunction!;
-  let result: unknown;
-  try {
-    result = await invokerFor(rt)(settings.functionName, payload, settings.timeoutMs);
-  } catch (error) {
-    if (!(error instanceof FunctionFailed)) throw error;
-    log('warn', 'custom authentication function failed', { functionName: settings.functionName, reason: error.reason, error: error.cause });
-    throw new AppError('AuthError', `authentication function ${error.reason}`);
-  }
-  const found = identityOf(result);
+  const call = await callAppFunction(rt, settings.functionName, payload, settings.timeoutMs);
+  if ('failed' in call) throw new AppError('AuthError', `authentication function ${call.failed}`);
+  const found = identityOf(call.result);
   if (!found) throw new AppError('AuthError', 'authentication function returned no user id');
   const data = found.name ? { name: found.name } : {};
   return signIn(rt, { identity: { id: found.id, provider_type: CUSTOM_FUNCTION, provider_data: data }, data }, device, linkToken);

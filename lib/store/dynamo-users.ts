@@ -188,33 +188,10 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       return (await partitionItems(userId, 'SESSION#')).map(toSession);
     },
 
-    async endSession(userId, sessionId) {
-      try {
-        await t.deleteOne({ Key: sessionKey(userId, sessionId), ConditionExpression: EXISTS }, 'session');
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionFailed) return false;
-        throw error;
-      }
-    },
+    endSession: (userId, sessionId) => t.deleteIf(sessionKey(userId, sessionId)),
 
-    async deleteSession(userId, sessionId, refreshHash) {
-      try {
-        await t.deleteOne(
-          {
-            Key: sessionKey(userId, sessionId),
-            ConditionExpression: `${EXISTS} AND #hash = :hash`,
-            ExpressionAttributeNames: { '#hash': 'refreshHash' },
-            ExpressionAttributeValues: { ':hash': refreshHash },
-          },
-          'session',
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionFailed) return false;
-        throw error;
-      }
-    },
+    deleteSession: (userId, sessionId, refreshHash) =>
+      t.deleteIf(sessionKey(userId, sessionId), { expression: '#hash = :hash', names: { '#hash': 'refreshHash' }, values: { ':hash': refreshHash } }),
 
     async createUserWithCredential(user, emailKey, credential) {
       await t.transact(

@@ -132,6 +132,27 @@ export function createTable(doc: DynamoDBDocumentClient, name: string) {
       }
     },
 
+    /** Deletes an item if it exists (and matches `condition`); false when it did not. */
+    async deleteIf(key: Key, condition?: { expression: string; names: Record<string, string>; values: Item }): Promise<boolean> {
+      try {
+        await guard(
+          doc.send(
+            new DeleteCommand({
+              TableName: name,
+              Key: key,
+              ConditionExpression: condition ? `${EXISTS} AND ${condition.expression}` : EXISTS,
+              ...(condition ? { ExpressionAttributeNames: condition.names, ExpressionAttributeValues: condition.values } : {}),
+            }),
+          ),
+          ['item'],
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionFailed) return false;
+        throw error;
+      }
+    },
+
     /** Reads and deletes an item in one step (single-use records); its fields without the keys. */
     async take(key: Key): Promise<Item | undefined> {
       try {
