@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import bundledProviders from '../providers.json';
+import { DEFAULT_LIMITS, LIMIT_NAMES, type LimitName, type LimitRule, type LimitRules } from './limit-rules';
 import { type ProviderSettings, parseProviderSettings } from './providers/settings';
 
 /** Validated, frozen settings. The only module that reads `process.env`. */
@@ -44,6 +45,40 @@ export interface Config {
   readonly mail: { outboxDir: string } | { from: string } | undefined;
   /** Functions called, without waiting for them, when users are created, log in or are deleted. */
   readonly triggers: readonly Trigger[];
+  /** Brute-force and abuse limits (lib/limits.ts). */
+  readonly limits: LimitRules;
+}
+
+/** The default limits with GATEHOUSE_LIMITS' overrides, e.g. `{"register.ip":{"max":100}}`. */
+function limits(env: Env): LimitRules {
+  const raw = env.GATEHOUSE_LIMITS?.trim();
+  if (!raw) return DEFAULT_LIMITS;
+  let given: unknown;
+  try {
+    given = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('configuration: GATEHOUSE_LIMITS is not valid JSON');
+  }
+  if (!given || typeof given !== 'object' || Array.isArray(given)) throw new ConfigError('configuration: GATEHOUSE_LIMITS must be an object');
+  const out: Record<string, unknown> = { ...DEFAULT_LIMITS };
+  for (const [name, value] of Object.entries(given)) {
+    if (name === 'trustSeconds') {
+      if (!Number.isInteger(value) || (value as number) < 0) throw new ConfigError('configuration: GATEHOUSE_LIMITS.trustSeconds must be a whole number');
+      out.trustSeconds = value;
+      continue;
+    }
+    if (!(LIMIT_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError(`configuration: GATEHOUSE_LIMITS has no limit "${name}" (known: ${LIMIT_NAMES.join(', ')}, trustSeconds)`);
+    }
+    const rule = { ...DEFAULT_LIMITS[name as LimitName], ...(value as object) } as Record<string, unknown>;
+    for (const [field, n] of Object.entries(rule)) {
+      if (!['max', 'windowSeconds', 'backoffAfter', 'maxBackoffSeconds'].includes(field) || !Number.isInteger(n) || (n as number) < 1) {
+        throw new ConfigError(`configuration: GATEHOUSE_LIMITS["${name}"].${field} must be a positive whole number`);
+      }
+    }
+    out[name] = Object.freeze(rule as unknown as LimitRule);
+  }
+  return Object.freeze(out) as LimitRules;
 }
 
 export interface Trigger {
@@ -164,6 +199,7 @@ export function loadConfig(env: Env): Config {
       ? { name: env.GATEHOUSE_USER_CREATION_FUNCTION.trim(), timeoutMs: integer(env, 'GATEHOUSE_USER_CREATION_TIMEOUT_MS', 5000, 100, 30_000) }
       : undefined,
     triggers: Object.freeze(triggers(env)),
+    limits: limits(env),
     admin:
       env.GATEHOUSE_ADMIN_USERNAME?.trim() && env.GATEHOUSE_ADMIN_API_KEY?.trim()
         ? { username: env.GATEHOUSE_ADMIN_USERNAME.trim(), apiKeyHash: createHash('sha256').update(env.GATEHOUSE_ADMIN_API_KEY.trim()).digest('hex') }

@@ -17,7 +17,7 @@ const FIELDS = ['appId', 'appVersion', 'platform', 'platformVersion', 'sdkVersio
  * Reads `options.device` of an EJSON-decoded login body. The device id arrives as `{"$oid"}` from
  * realm-web (already a hex string after decoding) or as a plain string; anything else is ignored.
  */
-export function readDeviceInfo(body: Record<string, unknown>): DeviceInfo {
+export function readDeviceInfo(body: { options?: unknown }): DeviceInfo {
   const options = body.options as Record<string, unknown> | undefined;
   const device = options && typeof options === 'object' ? (options.device as Record<string, unknown> | undefined) : undefined;
   if (!device || typeof device !== 'object') return {};

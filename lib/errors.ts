@@ -28,6 +28,9 @@ const STATUS = {
   FunctionNotFound: 404,
   NotFound: 404,
   PayloadTooLarge: 413,
+  HeadersTooLarge: 431,
+  /** An abuse limit (lib/limits.ts); the answer carries Retry-After. */
+  TooManyRequests: 429,
   InternalServerError: 500,
   ServiceUnavailable: 503,
 } as const;

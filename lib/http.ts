@@ -1,7 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import * as v from 'valibot';
 import { config } from './config';
 import { AppError, invalidSession } from './errors';
 import { parseEjson } from './ejson';
+import { TooManyRequests } from './limits';
 import { log } from './log';
 import { StoreUnavailable } from './store';
 
@@ -13,6 +15,8 @@ export interface Request {
   readonly params: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
   readonly rawBody: string;
+  /** The client's address as API Gateway saw it (what abuse limits count). */
+  readonly sourceIp: string;
   readonly requestId: string;
   readonly event: APIGatewayProxyEventV2;
 }
@@ -27,8 +31,12 @@ export interface Reply {
 export type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** All request headers together, and any one of them (a token is well under 4 KiB). */
+const MAX_HEADER_BYTES = 16 * 1024;
+const MAX_HEADER_VALUE_BYTES = 8 * 1024;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Accept, X-Requested-With';
-const EXPOSED_HEADERS = 'X-BaaS-Location, X-Stitch-Location';
+const EXPOSED_HEADERS = 'X-BaaS-Location, X-Stitch-Location, Retry-After';
 
 export function json(status: number, body: unknown): Reply {
   return { status, body };
@@ -54,6 +62,7 @@ export function route(fn: (req: Request) => Promise<Reply>): Handler {
     const req = toRequest(event);
     let reply: Reply;
     try {
+      admit(event);
       reply = await fn(req);
     } catch (error) {
       reply = errorReply(error, req);
@@ -63,6 +72,9 @@ export function route(fn: (req: Request) => Promise<Reply>): Handler {
 }
 
 function errorReply(error: unknown, req: Request): Reply {
+  if (error instanceof TooManyRequests) {
+    return { ...json(error.status, { error: error.message, error_code: error.wireCode }), headers: { 'Retry-After': String(error.retryAfterSeconds) } };
+  }
   if (error instanceof AppError) return json(error.status, { error: error.message, error_code: error.wireCode });
   if (error instanceof StoreUnavailable) {
     log('warn', 'storage unavailable', { requestId: req.requestId, path: req.path, error: error.cause });
@@ -70,6 +82,33 @@ function errorReply(error: unknown, req: Request): Reply {
   }
   log('error', 'unhandled error', { requestId: req.requestId, path: req.path, error });
   return json(500, { error: 'internal server error', error_code: 'InternalServerError' });
+}
+
+/**
+ * Size caps and encoding checks before anything is parsed: headers, then the body's size and that it
+ * is well-formed UTF-8 (no invalid bytes, no lone surrogates). Throws HeadersTooLarge,
+ * PayloadTooLarge or BadRequest.
+ */
+function admit(event: APIGatewayProxyEventV2): void {
+  let total = 0;
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    const size = Buffer.byteLength(name) + Buffer.byteLength(value ?? '');
+    if (size > MAX_HEADER_VALUE_BYTES) throw new AppError('HeadersTooLarge', `request header "${name.toLowerCase().slice(0, 64)}" is too large`);
+    total += size;
+  }
+  if (total > MAX_HEADER_BYTES) throw new AppError('HeadersTooLarge', `request headers must be at most ${MAX_HEADER_BYTES} bytes`);
+  const raw = event.body ?? '';
+  const size = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw, 'utf8');
+  if (size > MAX_BODY_BYTES + 2) throw new AppError('PayloadTooLarge', `request body must be at most ${MAX_BODY_BYTES} bytes`);
+  if (event.isBase64Encoded) {
+    try {
+      strictUtf8.decode(Buffer.from(raw, 'base64'));
+    } catch {
+      throw new AppError('BadRequest', 'request body is not valid UTF-8');
+    }
+  } else if (!(raw as string & { isWellFormed(): boolean }).isWellFormed()) {
+    throw new AppError('BadRequest', 'request body is not valid UTF-8');
+  }
 }
 
 function toRequest(event: APIGatewayProxyEventV2): Request {
@@ -85,6 +124,7 @@ function toRequest(event: APIGatewayProxyEventV2): Request {
     params: (event.pathParameters ?? {}) as Record<string, string>,
     query: (event.queryStringParameters ?? {}) as Record<string, string>,
     rawBody: event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw,
+    sourceIp: event.requestContext?.http?.sourceIp ?? '',
     requestId: event.requestContext?.requestId ?? '',
     event,
   };
@@ -121,14 +161,11 @@ function toResult(reply: Reply, req: Request): APIGatewayProxyStructuredResultV2
 }
 
 /**
- * The request body as a plain object, EJSON-decoded; an empty body is `{}` (realm-core sends one).
- * Throws PayloadTooLarge or BadRequest.
+ * The request body, EJSON-decoded and checked against its schema (lib/schemas.ts); an empty body is
+ * `{}` (realm-core sends one). Throws PayloadTooLarge, BadRequest, MissingParameter or InvalidParameter.
  */
-export function readBody(req: Request): Record<string, unknown> {
-  if (Buffer.byteLength(req.rawBody, 'utf8') > MAX_BODY_BYTES) {
-    throw new AppError('PayloadTooLarge', `request body must be at most ${MAX_BODY_BYTES} bytes`);
-  }
-  if (req.rawBody.trim() === '') return {};
+export function readBody<S extends v.GenericSchema>(req: Request, schema: S): v.InferOutput<S> {
+  if (req.rawBody.trim() === '') return parsed(schema, {});
   const type = req.headers['content-type'];
   if (type && !/^application\/json\b/i.test(type)) throw new AppError('BadRequest', 'expected a JSON request body');
   let body: unknown;
@@ -140,25 +177,22 @@ export function readBody(req: Request): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new AppError('BadRequest', 'request body must be a JSON object');
   }
-  return body as Record<string, unknown>;
+  return parsed(schema, body);
 }
 
-/** A required string field; throws MissingParameter or InvalidParameter. */
-export function stringField(body: Record<string, unknown>, name: string): string {
-  const value = body[name];
-  if (value === undefined || value === null || value === '') {
+const EXPECTED: Record<string, string> = { string: 'a string', number: 'a number', Array: 'an array', Object: 'an object' };
+
+function parsed<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {
+  const result = v.safeParse(schema, body, { abortEarly: true });
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const name = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+  if (issue.type === 'strict_object') throw new AppError('InvalidParameter', `unexpected field "${name}"`);
+  if (issue.input === undefined || issue.input === null || issue.input === '') {
     throw new AppError('MissingParameter', `expected "${name}" to be present`);
   }
-  if (typeof value !== 'string') throw new AppError('InvalidParameter', `expected "${name}" to be a string`);
-  return value;
-}
-
-/** An optional string field; throws InvalidParameter when present but not a string. */
-export function optionalString(body: Record<string, unknown>, name: string): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new AppError('InvalidParameter', `expected "${name}" to be a string`);
-  return value;
+  const expected = EXPECTED[issue.expected ?? ''] ?? `of type ${issue.expected ?? 'unknown'}`;
+  throw new AppError('InvalidParameter', name ? `expected "${name}" to be ${expected}` : `request body must be ${expected}`);
 }
 
 /** The bearer token of the request; throws MissingAuthReq when absent, InvalidSession when malformed. */

@@ -6,7 +6,7 @@ import type { Runtime } from './runtime';
 import { runUserCreationFunction } from './hooks';
 import { newSession } from './sessions';
 import { fireTriggers } from './triggers';
-import { ConditionFailed, type Identity, type User, type UserProfile, type UserType } from './store';
+import { ConditionFailed, type Identity, type LimitWrites, type User, type UserProfile, type UserType } from './store';
 import type { AccessGrant } from './tokens';
 
 /** The login response every SDK reads (protocol §4.3). */
@@ -29,6 +29,8 @@ export interface ProvenIdentity {
   userType?: UserType;
   /** An API key login: the key must still exist and be enabled when the user is read. */
   apiKeyId?: string;
+  /** Abuse-limit records written with the new session (lib/limits.ts). */
+  limits?: LimitWrites;
 }
 
 /** The provider config id of a provider type; stable per app. */
@@ -74,7 +76,7 @@ export async function createUserAndLogIn(rt: Runtime, proven: ProvenIdentity, in
   const customData = await runUserCreationFunction(rt, user);
   const device = deviceForLogin(user.id, info, undefined, now);
   const { session, refreshToken } = await newSession(rt, user.id, device.id);
-  await rt.store.createUserWithSession({ user, session, device, claimEmail: proven.claimEmail, customData });
+  await rt.store.createUserWithSession({ user, session, device, claimEmail: proven.claimEmail, customData, limits: proven.limits });
   await fireTriggers(rt, 'CREATE', user, [proven.identity.provider_type]);
   await fireTriggers(rt, 'LOGIN', user, [proven.identity.provider_type]);
   return authInfo(rt, { userId: user.id, deviceId: device.id, sessionId: session.id, userData: customData }, refreshToken);
@@ -109,7 +111,7 @@ export async function logInUser(rt: Runtime, userId: string, info: DeviceInfo, p
   const { session, refreshToken } = await newSession(rt, userId, device.id);
   const profile = refreshedProfile(rt, user, proven);
   try {
-    await rt.store.startSession({ session, device, authenticatedAt: Math.floor(now / 1000), profile });
+    await rt.store.startSession({ session, device, authenticatedAt: Math.floor(now / 1000), profile, limits: proven?.limits });
   } catch (error) {
     if (error instanceof ConditionFailed) throw new AppError('AuthError', 'user not found');
     throw error;

@@ -1,10 +1,13 @@
 import { adminLogIn } from '../../lib/admin/auth';
-import { json, readBody, route, stringField } from '../../lib/http';
+import { AppError } from '../../lib/errors';
+import { json, readBody, route } from '../../lib/http';
 import { runtime } from '../../lib/runtime';
+import { schemas } from '../../lib/schemas';
 
 /** Admin login: `{username, apiKey}` (mongodb-cloud) or `{username, password}` (local-userpass). */
 export const handler = route(async (req) => {
-  const body = readBody(req);
-  const secret = body.apiKey === undefined ? stringField(body, 'password') : stringField(body, 'apiKey');
-  return json(200, await adminLogIn(await runtime(), stringField(body, 'username'), secret));
+  const { username, apiKey, password } = readBody(req, schemas.adminLogin);
+  const secret = apiKey ?? password;
+  if (!secret) throw new AppError('MissingParameter', 'expected "apiKey" to be present');
+  return json(200, await adminLogIn(await runtime(), username, secret));
 });

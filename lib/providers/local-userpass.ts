@@ -10,7 +10,7 @@ import { requireProvider } from './settings';
 import { startConfirmation } from '../userpass-confirm';
 import { concealedNotice, concealing } from '../conceal';
 import { ConditionFailed, type Credential } from '../store';
-
+import { openPasswordGate } from '../limits';
 
 /**
  * Registers an email/password account: confirmed at once (auto-confirm), or pending until confirmed by
@@ -48,12 +48,15 @@ export async function logInWithPassword(
   email: string,
   password: string,
   device: DeviceInfo,
+  source: string,
   linkToken?: string,
 ): Promise<AuthInfo | LinkInfo> {
   requireProvider(rt.config.providers, USERPASS);
   const key = emailKey(email);
-  const credential = await rt.store.getCredential(key);
+  const gate = await openPasswordGate(rt, key, source);
+  const credential = gate.credential;
   if (!(await verifyPassword(credential?.passwordHash, password)) || !credential) {
+    await gate.failed();
     throw new AppError('InvalidPassword', 'invalid username/password');
   }
   if (credential.confirmed === false) throw new AppError('AuthError', 'confirmation required');
@@ -62,6 +65,7 @@ export async function logInWithPassword(
     data: { email: credential.email },
     ownerId: credential.userId ?? null,
     claimEmail: credential.userId ? undefined : key,
+    limits: gate.succeeded,
   };
   return signIn(rt, proven, device, linkToken);
 }

@@ -1,5 +1,6 @@
 import type { CustomDataTable, NewUserSession, Store } from './index';
 import { ConditionFailed } from './errors';
+import { limitWriteItems } from './dynamo-limits';
 import {
   type Item,
   credentialItem,
@@ -31,6 +32,8 @@ import type { CustomData, UserProfile } from './types';
 type UserOperations = Omit<
   Store,
   | 'createApiKey'
+  | 'readLimits'
+  | 'countLimit'
   | 'findApiKey'
   | 'listApiKeys'
   | 'getApiKey'
@@ -121,7 +124,7 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
   }
 
   return {
-    async createUserWithSession({ user, session, device, claimEmail, customData }: NewUserSession) {
+    async createUserWithSession({ user, session, device, claimEmail, customData, limits }: NewUserSession) {
       const items = [t.put(userItem(user), NOT_EXISTS), ...user.identities.map((i) => t.put(identityItem(i, user.id), NOT_EXISTS))];
       const labels = ['user', ...user.identities.map(() => 'identity')];
       if (claimEmail) {
@@ -129,10 +132,10 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
         labels.push('credential');
       }
       if (customData && custom) items.push(t.putIn(custom.table, customDoc(user.id, customData)));
-      await t.transact([...items, t.put(sessionItem(session)), t.put(deviceItem(device))], labels);
+      await t.transact([...items, t.put(sessionItem(session)), t.put(deviceItem(device)), ...limitWriteItems(t, limits, session.createdAt)], labels);
     },
 
-    async startSession({ session, device, authenticatedAt, profile }) {
+    async startSession({ session, device, authenticatedAt, profile, limits }) {
       const touch = profile
         ? setProfile(session.userId, profile, ', #last = :now', { ':now': authenticatedAt })
         : t.update({
@@ -142,7 +145,7 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
             ExpressionAttributeNames: { '#last': 'lastAuthenticationDate' },
             ExpressionAttributeValues: { ':now': authenticatedAt },
           });
-      await t.transact([touch, t.put(sessionItem(session)), t.put(deviceItem(device))], ['user']);
+      await t.transact([touch, t.put(sessionItem(session)), t.put(deviceItem(device)), ...limitWriteItems(t, limits, session.createdAt)], ['user']);
     },
 
     async findIdentityOwner(providerType, identityId) {

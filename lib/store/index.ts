@@ -1,4 +1,4 @@
-import type { ApiKey, Credential, CustomData, Device, Identity, OAuthState, Session, User, UserPage, UserProfile, UserpassToken } from './types';
+import type { ApiKey, Credential, CustomData, Device, Identity, LimitCounter, LimitWrites, OAuthState, Session, User, UserPage, UserProfile, UserpassToken } from './types';
 
 export type * from './types';
 export { ConditionFailed, StoreUnavailable } from './errors';
@@ -15,7 +15,7 @@ export interface Store {
    * Opens a session on an existing user and records the login, with the user's refreshed identities
    * and data when given; ConditionFailed('user') if the user is gone.
    */
-  startSession(input: { session: Session; device: Device; authenticatedAt: number; profile?: UserProfile }): Promise<void>;
+  startSession(input: { session: Session; device: Device; authenticatedAt: number; profile?: UserProfile; limits?: LimitWrites }): Promise<void>;
   /** The id of the user owning an identity, if any (strongly consistent). */
   findIdentityOwner(providerType: string, identityId: string): Promise<string | undefined>;
   /**
@@ -90,6 +90,13 @@ export interface Store {
   setAppSettings(settings: AppSettings): Promise<void>;
   /** Users in id order, `limit` at a time, starting after `after`. */
   listUsers(options: { after?: string; limit: number; desc?: boolean }): Promise<UserPage>;
+  /** Limit counters by id (absent ones left out) and, with `emailKey`, that credential: one round trip. */
+  readLimits(ids: string[], emailKey?: string): Promise<{ counters: Map<string, LimitCounter>; credential?: Credential }>;
+  /**
+   * Counts one event (atomic ADD) in the counter's window, starting a window that ends at
+   * `windowEndsAt` when there is none or the last has ended; answers the counter afterwards.
+   */
+  countLimit(id: string, windowEndsAt: number, now: number): Promise<LimitCounter>;
 }
 
 export interface AppSettings {
@@ -103,6 +110,7 @@ export interface NewUserSession {
   claimEmail?: string;
   /** Written in the same transaction (what the user-creation function returned). */
   customData?: CustomData;
+  limits?: LimitWrites;
 }
 
 /** Where custom user data lives: its own table, keyed by a configurable user-id attribute. */

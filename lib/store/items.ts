@@ -1,5 +1,5 @@
-import type { ApiKey, Credential, Device, Identity, Session, User } from './types';
-import { PENDING_PARTITION, USERS_PARTITION, apiKeyKey, credentialKey, deviceKey, identityKey, sessionKey, userKey } from './keys';
+import type { ApiKey, Credential, Device, Identity, LimitCounter, Session, User } from './types';
+import { PENDING_PARTITION, USERS_PARTITION, apiKeyKey, credentialKey, deviceKey, identityKey, limitKey, sessionKey, userKey } from './keys';
 
 /** Mapping between domain records and table items; the only place that knows attribute names. */
 
@@ -100,4 +100,13 @@ export function toApiKey(item: Item): ApiKey {
     keyHash: item.keyHash as string,
     createdAt: item.createdAt as number,
   };
+}
+
+/** A limit counter; TTL removes it a while after its window ends, code ignores it at once. */
+export function limitItem(id: string, counter: LimitCounter): Item {
+  return { ...limitKey(id), type: 'limit', limitId: id, ...counter, expiresAt: Math.ceil(counter.windowEndsAt / 1000) };
+}
+
+export function toLimit(item: Item): LimitCounter {
+  return { count: item.count as number, windowEndsAt: item.windowEndsAt as number, last: item.last as number };
 }

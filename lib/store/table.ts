@@ -96,8 +96,14 @@ export function createTable(doc: DynamoDBDocumentClient, name: string) {
       return (await guard(doc.send(new GetCommand({ TableName: name, Key: key, ConsistentRead: true })))).Item;
     },
 
-    async putOne(item: Item, condition: string, label: string): Promise<void> {
-      await guard(doc.send(new PutCommand({ TableName: name, Item: item, ConditionExpression: condition })), [label]);
+    async putOne(item: Item, condition: string, label: string, placeholders?: { names: Record<string, string>; values: Item }): Promise<void> {
+      const extra = placeholders ? { ExpressionAttributeNames: placeholders.names, ExpressionAttributeValues: placeholders.values } : {};
+      await guard(doc.send(new PutCommand({ TableName: name, Item: item, ConditionExpression: condition, ...extra })), [label]);
+    },
+
+    /** An UpdateItem that answers the item as it is afterwards. */
+    async updateReturning(input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>): Promise<Item> {
+      return (await guard(doc.send(new UpdateCommand({ TableName: name, ...input, ReturnValues: 'ALL_NEW' })), ['item'])).Attributes ?? {};
     },
 
     async updateOne(input: Omit<UpdateCommandInput, 'TableName'>, label: string): Promise<void> {

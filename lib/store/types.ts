@@ -102,3 +102,20 @@ export interface OAuthState {
 
 /** A custom user data document (plain JSON values). */
 export type CustomData = Record<string, unknown>;
+
+/** A counter of an abuse limit in its fixed window (README, "Limits"). */
+export interface LimitCounter {
+  count: number;
+  /** When the window ends and the count starts again (ms). */
+  windowEndsAt: number;
+  /** The last counted event (ms): back-off is measured from it. */
+  last: number;
+}
+
+/** Limit records a login writes in its own transaction: no extra round trip on success. */
+export interface LimitWrites {
+  /** Records a marker (a counter of one) that lasts until `windowEndsAt` (ms). */
+  mark?: { id: string; windowEndsAt: number };
+  /** Deletes this counter (a successful login clears the account's failures). */
+  clear?: string;
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { STATE_DIR, freePort, outboxDir, startOffline } from '../../scripts/local-stack';
 import { uniqueEmail } from '../helpers/events';
 import { linkFor } from '../helpers/outbox';
-import { ADMIN, ADMIN_ENV } from '../helpers/global-setup';
+import { ADMIN, ADMIN_ENV, TEST_LIMITS } from '../helpers/global-setup';
 import { FreshStorage, rejection } from './stack';
 
 /**
@@ -25,6 +25,7 @@ beforeAll(async () => {
       'local-userpass': { enabled: true, autoConfirm: false, emailConfirmationUrl: 'https://app.example.test/confirm', confirmEmailSubject: 'Confirm, please' },
     }),
     GATEHOUSE_USER_CREATION_FUNCTION: 'gatehouse-local-exampleUserCreation',
+    GATEHOUSE_LIMITS: TEST_LIMITS,
     ...ADMIN_ENV,
     GATEHOUSE_TRIGGERS: JSON.stringify([
       { name: 'created', event: 'CREATE', functionName: trigger },

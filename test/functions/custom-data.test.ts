@@ -57,7 +57,7 @@ describe('custom user data', () => {
   it('is embedded at login', async () => {
     const user = await emailUser();
     await invoke(putData, { method: 'PUT', path, token: user.access_token, body: { plan: 'pro' } });
-    const again = await logInWithPassword(await runtime(), user.email, user.password, {});
+    const again = await logInWithPassword(await runtime(), user.email, user.password, {}, '127.0.0.1');
     expect(decodeJwt(again.access_token).user_data).toEqual({ plan: 'pro', userId: user.user_id });
   });
 
@@ -88,7 +88,7 @@ describe('user-creation function (through serverless offline’s Lambda endpoint
     const email = uniqueEmail('hook').replace('@example.test', '@blocked.example');
     await registerUser(rt, email, 'a long password');
     const before = await itemCount();
-    await expect(logInWithPassword(rt, email, 'a long password', {})).rejects.toMatchObject({ code: 'AuthError', message: 'user creation function threw an error' });
+    await expect(logInWithPassword(rt, email, 'a long password', {}, '127.0.0.1')).rejects.toMatchObject({ code: 'AuthError', message: 'user creation function threw an error' });
     expect(await itemCount()).toBe(before);
   });
 

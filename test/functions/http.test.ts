@@ -35,7 +35,7 @@ describe('CORS', () => {
       'Access-Control-Allow-Credentials': 'true',
       'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
       'Access-Control-Allow-Headers': expect.stringContaining('Authorization'),
-      'Access-Control-Expose-Headers': 'X-BaaS-Location, X-Stitch-Location',
+      'Access-Control-Expose-Headers': 'X-BaaS-Location, X-Stitch-Location, Retry-After',
       Vary: 'Origin',
     });
     expect(res.headers['Content-Type']).toBeUndefined();

@@ -68,7 +68,7 @@ describe('linking', () => {
     const owner = await emailUser();
     const anon = await anonymousUser();
     const rt = await runtimeAt(0, { GATEHOUSE_STRICT_LINK_CONFLICT_CODE: 'true' });
-    const error = await logInWithPassword(rt, owner.email, owner.password, {}, anon.access_token).catch((e: unknown) => e);
+    const error = await logInWithPassword(rt, owner.email, owner.password, {}, '127.0.0.1', anon.access_token).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'InvalidSession', status: 401, message: 'a user already exists with the specified provider' });
   });
 

@@ -14,7 +14,7 @@ describe('the caller’s sessions (extension)', () => {
   it('lists each live session with its device, marks the current one, and ends another', async () => {
     const user = await emailUser();
     const rt = await runtime();
-    const second = (await logInWithPassword(rt, user.email, user.password, { platform: 'node' })) as AuthInfo;
+    const second = (await logInWithPassword(rt, user.email, user.password, { platform: 'node' }, '127.0.0.1')) as AuthInfo;
     const res = await invoke(list, { path: `${CLIENT}/auth/sessions`, token: second.access_token });
     expect(res.body).toHaveLength(2);
     expect(res.body.filter((s: { current: boolean }) => s.current)).toHaveLength(1);

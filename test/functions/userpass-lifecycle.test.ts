@@ -27,11 +27,11 @@ describe('confirmation by email', () => {
     const rt = await withUserpass(byEmail);
     const email = uniqueEmail('confirm');
     await registerUser(rt, email, PASSWORD);
-    await expect(logInWithPassword(rt, email, PASSWORD, {})).rejects.toMatchObject({ code: 'AuthError', message: 'confirmation required' });
+    await expect(logInWithPassword(rt, email, PASSWORD, {}, '127.0.0.1')).rejects.toMatchObject({ code: 'AuthError', message: 'confirmation required' });
     const link = await linkFor(outbox, email);
     expect(link.subject).toBe('Welcome aboard');
     await confirmUser(rt, link.token, link.tokenId);
-    expect((await logInWithPassword(rt, email, PASSWORD, {})).user_id).toMatch(/^[0-9a-f]{24}$/);
+    expect((await logInWithPassword(rt, email, PASSWORD, {}, '127.0.0.1')).user_id).toMatch(/^[0-9a-f]{24}$/);
     await expect(confirmUser(rt, link.token, link.tokenId)).rejects.toMatchObject({ code: 'UserpassTokenInvalid', message: 'invalid token data' });
   });
 
@@ -65,7 +65,7 @@ describe('confirmation by function (through serverless offline’s Lambda endpoi
     const rt = await withUserpass(byFunction);
     const email = uniqueEmail('fn').replace('@example.test', '@trusted.example');
     await registerUser(rt, email, PASSWORD);
-    expect((await logInWithPassword(rt, email, PASSWORD, {})).user_id).toBeTruthy();
+    expect((await logInWithPassword(rt, email, PASSWORD, {}, '127.0.0.1')).user_id).toBeTruthy();
   });
 
   it('refuses the registration on fail, leaving the email free', async () => {
@@ -79,7 +79,7 @@ describe('confirmation by function (through serverless offline’s Lambda endpoi
     const rt = await withUserpass(byFunction);
     const email = uniqueEmail('pending');
     await registerUser(rt, email, PASSWORD);
-    await expect(logInWithPassword(rt, email, PASSWORD, {})).rejects.toMatchObject({ message: 'confirmation required' });
+    await expect(logInWithPassword(rt, email, PASSWORD, {}, '127.0.0.1')).rejects.toMatchObject({ message: 'confirmation required' });
     await retryConfirmationFunction(rt, email);
     expect((await rt.store.getCredential(email))?.confirmed).toBe(false);
   });
@@ -92,8 +92,8 @@ describe('password reset', () => {
     await sendResetEmail(rt, user.email);
     const link = await linkFor(outbox, user.email);
     await resetPassword(rt, link.token, link.tokenId, 'a brand new password');
-    await expect(logInWithPassword(rt, user.email, user.password, {})).rejects.toMatchObject({ code: 'InvalidPassword' });
-    expect((await logInWithPassword(rt, user.email, 'a brand new password', {})).user_id).toBe(user.user_id);
+    await expect(logInWithPassword(rt, user.email, user.password, {}, '127.0.0.1')).rejects.toMatchObject({ code: 'InvalidPassword' });
+    expect((await logInWithPassword(rt, user.email, 'a brand new password', {}, '127.0.0.1')).user_id).toBe(user.user_id);
     const old = await invoke(refresh, { method: 'POST', path: `${CLIENT}/auth/session`, token: user.refresh_token });
     expect(old.body.error_code).toBe('InvalidSession');
     await expect(resetPassword(rt, link.token, link.tokenId, 'yet another password')).rejects.toMatchObject({ code: 'UserpassTokenInvalid' });
@@ -104,9 +104,9 @@ describe('password reset', () => {
     const user = await emailUser();
     await expect(callResetFunction(rt, user.email, 'wrong answer pw', ['nope'])).rejects.toMatchObject({ code: 'BadRequest', message: `failed to reset password for user "${user.email}"` });
     await callResetFunction(rt, user.email, 'pending new password', ['send me a link']);
-    expect((await logInWithPassword(rt, user.email, user.password, {})).user_id).toBe(user.user_id);
+    expect((await logInWithPassword(rt, user.email, user.password, {}, '127.0.0.1')).user_id).toBe(user.user_id);
     await callResetFunction(rt, user.email, 'answered new password', ['the secret answer', 5]);
-    expect((await logInWithPassword(rt, user.email, 'answered new password', {})).user_id).toBe(user.user_id);
+    expect((await logInWithPassword(rt, user.email, 'answered new password', {}, '127.0.0.1')).user_id).toBe(user.user_id);
   });
 
   it('answers UserNotFound for unknown emails, and refuses common or short passwords', async () => {

@@ -12,6 +12,8 @@ export interface EventInput {
   query?: Record<string, string>;
   body?: unknown;
   token?: string;
+  /** The client's address as API Gateway reports it; 127.0.0.1 unless given. */
+  sourceIp?: string;
 }
 
 /** An API Gateway HTTP API (payload 2.0) event, as the real gateway builds it. */
@@ -39,7 +41,7 @@ export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
       apiId: 'local',
       domainName: 'gatehouse.test',
       domainPrefix: 'gatehouse',
-      http: { method, path: input.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      http: { method, path: input.path, protocol: 'HTTP/1.1', sourceIp: input.sourceIp ?? '127.0.0.1', userAgent: 'vitest' },
       requestId: `req-${Math.random().toString(16).slice(2)}`,
       routeKey: `${method} ${input.path}`,
       stage: '$default',

@@ -23,6 +23,18 @@ export const E2E_APP = 'gatehouse-e2e';
 /** The operator credential of the test run's stacks. */
 export const ADMIN = { username: 'test-admin', apiKey: 'test-admin-api-key-with-enough-entropy' };
 export const ADMIN_ENV = { GATEHOUSE_ADMIN_USERNAME: ADMIN.username, GATEHOUSE_ADMIN_API_KEY: ADMIN.apiKey };
+/**
+ * Every test comes from 127.0.0.1 and many share accounts' addresses: the abuse limits are raised
+ * out of the way here, and test/functions/limits.test.ts checks them at their defaults.
+ */
+export const TEST_LIMITS = JSON.stringify({
+  'login.account': { max: 10_000, backoffAfter: 10_000 },
+  'login.ip': { max: 1_000_000 },
+  'register.ip': { max: 1_000_000 },
+  'send.email': { max: 10_000 },
+  'send.ip': { max: 1_000_000 },
+  'token.ip': { max: 1_000_000 },
+});
 
 /**
  * One DynamoDB Local for the whole run, with the tables of serverless.yml and a throw-away key set;
@@ -43,7 +55,7 @@ export default async function setup(project: TestProject) {
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('tableName', tableName);
   project.provide('signingKeys', signingKeys);
-  const env = { GATEHOUSE_PROVIDERS: providers, GATEHOUSE_CUSTOM_DATA_SELF_SERVICE: 'true', ...ADMIN_ENV };
+  const env = { GATEHOUSE_PROVIDERS: providers, GATEHOUSE_CUSTOM_DATA_SELF_SERVICE: 'true', GATEHOUSE_LIMITS: TEST_LIMITS, ...ADMIN_ENV };
   const offline = await startOffline({ port: await freePort(), appId: E2E_APP, dynamoEndpoint: dynamo.endpoint, signingKeys, env }).catch(
     async (error: unknown) => {
       await dynamo.stop();

@@ -2,9 +2,10 @@ import { readDeviceInfo } from '../../../lib/devices';
 import { json, linkToken, readBody, requireApp, route } from '../../../lib/http';
 import { logInAnonymously } from '../../../lib/providers/anon-user';
 import { runtime } from '../../../lib/runtime';
+import { schemas } from '../../../lib/schemas';
 
 export const handler = route(async (req) => {
   requireApp(req);
-  const device = readDeviceInfo(readBody(req));
+  const device = readDeviceInfo(readBody(req, schemas.anonymousLogin));
   return json(200, await logInAnonymously(await runtime(), device, linkToken(req)));
 });

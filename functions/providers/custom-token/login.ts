@@ -1,10 +1,11 @@
-import { readDeviceInfo } from '../../../lib/devices';
-import { json, linkToken, readBody, requireApp, route, stringField } from '../../../lib/http';
 import { logInWithCustomToken } from '../../../lib/providers/custom-token';
+import { readDeviceInfo } from '../../../lib/devices';
+import { json, linkToken, readBody, requireApp, route } from '../../../lib/http';
 import { runtime } from '../../../lib/runtime';
+import { schemas } from '../../../lib/schemas';
 
 export const handler = route(async (req) => {
   requireApp(req);
-  const body = readBody(req);
-  return json(200, await logInWithCustomToken(await runtime(), stringField(body, 'token'), readDeviceInfo(body), linkToken(req)));
+  const body = readBody(req, schemas.customTokenLogin);
+  return json(200, await logInWithCustomToken(await runtime(), body.token, readDeviceInfo(body), linkToken(req)));
 });

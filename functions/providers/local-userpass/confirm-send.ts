@@ -1,9 +1,13 @@
-import { empty, readBody, requireApp, route, stringField } from '../../../lib/http';
-import { runtime } from '../../../lib/runtime';
+import { empty, readBody, requireApp, route } from '../../../lib/http';
+import { limitSends } from '../../../lib/limits';
 import { resendConfirmationEmail } from '../../../lib/userpass-confirm';
+import { runtime } from '../../../lib/runtime';
+import { schemas } from '../../../lib/schemas';
 
 export const handler = route(async (req) => {
   requireApp(req);
-  await resendConfirmationEmail(await runtime(), stringField(readBody(req), 'email'));
+  const body = readBody(req, schemas.email);
+  const rt = await runtime();
+  await limitSends(rt, req.sourceIp, body.email, () => resendConfirmationEmail(rt, body.email));
   return empty(204);
 });

@@ -1,10 +1,13 @@
-import { empty, readBody, requireApp, route, stringField } from '../../../lib/http';
-import { runtime } from '../../../lib/runtime';
+import { empty, readBody, requireApp, route } from '../../../lib/http';
+import { limitTokenChecks } from '../../../lib/limits';
 import { confirmUser } from '../../../lib/userpass-confirm';
+import { runtime } from '../../../lib/runtime';
+import { schemas } from '../../../lib/schemas';
 
 export const handler = route(async (req) => {
   requireApp(req);
-  const body = readBody(req);
-  await confirmUser(await runtime(), stringField(body, 'token'), stringField(body, 'tokenId'));
+  const body = readBody(req, schemas.confirm);
+  const rt = await runtime();
+  await limitTokenChecks(rt, req.sourceIp, () => confirmUser(rt, body.token, body.tokenId));
   return empty(204);
 });

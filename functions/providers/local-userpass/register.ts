@@ -1,11 +1,14 @@
-import { empty, readBody, requireApp, route, stringField } from '../../../lib/http';
+import { empty, readBody, requireApp, route } from '../../../lib/http';
+import { limitRegistration } from '../../../lib/limits';
 import { registerUser } from '../../../lib/providers/local-userpass';
 import { runtime } from '../../../lib/runtime';
+import { schemas } from '../../../lib/schemas';
 
 /** Authorization is ignored here: realm-web sends the current user's token, maybe an expired one. */
 export const handler = route(async (req) => {
   requireApp(req);
-  const body = readBody(req);
-  await registerUser(await runtime(), stringField(body, 'email'), stringField(body, 'password'));
+  const body = readBody(req, schemas.register);
+  const rt = await runtime();
+  await limitRegistration(rt, req.sourceIp, body.email, () => registerUser(rt, body.email, body.password));
   return empty(201);
 });

@@ -1,12 +1,14 @@
-import { empty, readBody, requireApp, route, stringField } from '../../../lib/http';
-import { runtime } from '../../../lib/runtime';
+import { empty, readBody, requireApp, route } from '../../../lib/http';
+import { limitSends } from '../../../lib/limits';
 import { callResetFunction } from '../../../lib/userpass-reset';
+import { runtime } from '../../../lib/runtime';
+import { schemas } from '../../../lib/schemas';
 
 /** `arguments` arrive EJSON-decoded and go to the reset function after the reset details. */
 export const handler = route(async (req) => {
   requireApp(req);
-  const body = readBody(req);
-  const args = Array.isArray(body.arguments) ? body.arguments : [];
-  await callResetFunction(await runtime(), stringField(body, 'email'), stringField(body, 'password'), args);
+  const body = readBody(req, schemas.resetCall);
+  const rt = await runtime();
+  await limitSends(rt, req.sourceIp, body.email, () => callResetFunction(rt, body.email, body.password, body.arguments));
   return empty(204);
 });

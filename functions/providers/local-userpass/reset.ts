@@ -1,10 +1,13 @@
-import { empty, readBody, requireApp, route, stringField } from '../../../lib/http';
-import { runtime } from '../../../lib/runtime';
+import { empty, readBody, requireApp, route } from '../../../lib/http';
+import { limitTokenChecks } from '../../../lib/limits';
 import { resetPassword } from '../../../lib/userpass-reset';
+import { runtime } from '../../../lib/runtime';
+import { schemas } from '../../../lib/schemas';
 
 export const handler = route(async (req) => {
   requireApp(req);
-  const body = readBody(req);
-  await resetPassword(await runtime(), stringField(body, 'token'), stringField(body, 'tokenId'), stringField(body, 'password'));
+  const body = readBody(req, schemas.reset);
+  const rt = await runtime();
+  await limitTokenChecks(rt, req.sourceIp, () => resetPassword(rt, body.token, body.tokenId, body.password));
   return empty(204);
 });

@@ -1,10 +1,11 @@
-import { readDeviceInfo } from '../../../lib/devices';
-import { json, linkToken, readBody, requireApp, route, stringField } from '../../../lib/http';
 import { logInWithFacebook } from '../../../lib/providers/oauth2-facebook';
+import { readDeviceInfo } from '../../../lib/devices';
+import { json, linkToken, readBody, requireApp, route } from '../../../lib/http';
 import { runtime } from '../../../lib/runtime';
+import { schemas } from '../../../lib/schemas';
 
 export const handler = route(async (req) => {
   requireApp(req);
-  const body = readBody(req);
-  return json(200, await logInWithFacebook(await runtime(), stringField(body, 'accessToken'), readDeviceInfo(body), linkToken(req)));
+  const body = readBody(req, schemas.facebookLogin);
+  return json(200, await logInWithFacebook(await runtime(), body.accessToken, readDeviceInfo(body), linkToken(req)));
 });

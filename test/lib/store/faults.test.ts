@@ -46,11 +46,11 @@ describe('DynamoDB faults', () => {
     const email = uniqueEmail('fault');
     const healthy = await runtimeAt(0);
     await registerUser(healthy, email, 'a long password');
-    await logInWithPassword(healthy, email, 'a long password', {});
+    await logInWithPassword(healthy, email, 'a long password', {}, '127.0.0.1');
     const before = await itemCount();
     for (const failing of ['GetItemCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']) {
       const rt = await faultyRuntime(failing, 'ThrottlingException');
-      await expect(logInWithPassword(rt, email, 'a long password', {}), failing).rejects.toBeInstanceOf(StoreUnavailable);
+      await expect(logInWithPassword(rt, email, 'a long password', {}, '127.0.0.1'), failing).rejects.toBeInstanceOf(StoreUnavailable);
     }
     expect(await itemCount()).toBe(before);
   });

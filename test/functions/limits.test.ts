@@ -1,0 +1,194 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { handler as confirm } from '../../functions/providers/local-userpass/confirm';
+import { handler as confirmSend } from '../../functions/providers/local-userpass/confirm-send';
+import { handler as userpassLogin } from '../../functions/providers/local-userpass/login';
+import { handler as register } from '../../functions/providers/local-userpass/register';
+import { handler as reset } from '../../functions/providers/local-userpass/reset';
+import { handler as resetSend } from '../../functions/providers/local-userpass/reset-send';
+import { loadConfig } from '../../lib/config';
+import { emailKey } from '../../lib/emails';
+import { DEFAULT_LIMITS, type LimitName } from '../../lib/limit-rules';
+import { TooManyRequests, limitId, sourceKey, waitSeconds } from '../../lib/limits';
+import { logInWithPassword, registerUser } from '../../lib/providers/local-userpass';
+import { type Runtime, buildRuntime } from '../../lib/runtime';
+import { createDocumentClient } from '../../lib/store/dynamo';
+import { limitItem } from '../../lib/store/items';
+import { APP, CLIENT, invoke, uniqueEmail } from '../helpers/events';
+
+const PASSWORD = 'a long password';
+const providers = `${CLIENT}/app/${APP}/auth/providers/local-userpass`;
+let ipCounter = 0;
+/** A fresh documentation address (RFC 5737) per use, so tests never share a counter. */
+function newIp(): string {
+  ipCounter += 1;
+  return `198.51.${Math.floor(ipCounter / 250) + 100}.${(ipCounter % 250) + 1}`;
+}
+
+/** A runtime with the default limits (or `limits`) and a clock the test moves. */
+async function limitedRuntime(limits?: object): Promise<{ rt: Runtime; clock: { now: number } }> {
+  const clock = { now: Date.now() };
+  const env = { ...process.env, GATEHOUSE_LIMITS: limits ? JSON.stringify(limits) : '' };
+  return { rt: await buildRuntime(loadConfig(env), () => clock.now), clock };
+}
+
+async function registered(rt: Runtime): Promise<string> {
+  const email = uniqueEmail('limits');
+  await registerUser(rt, email, PASSWORD);
+  return email;
+}
+
+function attempt(rt: Runtime, email: string, password: string, ip: string) {
+  return logInWithPassword(rt, email, password, {}, ip).then(
+    () => 'ok',
+    (error: unknown) => (error instanceof TooManyRequests ? `wait ${error.retryAfterSeconds}` : (error as { code?: string }).code),
+  );
+}
+
+describe('limit arithmetic', () => {
+  const rule = DEFAULT_LIMITS['login.account'];
+  const start = 1_000_000;
+  const window = { windowEndsAt: start + 3_600_000 };
+
+  it('lets attempts through below the back-off, then doubles the wait, caps it, and blocks at the maximum', () => {
+    expect(waitSeconds(rule, undefined, start)).toBe(0);
+    expect(waitSeconds(rule, { count: 4, last: start, ...window }, start)).toBe(0);
+    expect(waitSeconds(rule, { count: 5, last: start, ...window }, start)).toBe(1);
+    expect(waitSeconds(rule, { count: 7, last: start, ...window }, start + 1000)).toBe(3);
+    expect(waitSeconds(rule, { count: 7, last: start, ...window }, start + 4000)).toBe(0);
+    expect(waitSeconds(rule, { count: 19, last: start, ...window }, start)).toBe(300);
+    expect(waitSeconds(rule, { count: 20, last: start, ...window }, start + 1000)).toBe(3599);
+    expect(waitSeconds(rule, { count: 500, last: start, ...window }, start + 3_600_000)).toBe(0);
+  });
+
+  it('counts IPv6 clients by their /64 and IPv4-mapped addresses as IPv4', () => {
+    expect(sourceKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(sourceKey('2001:DB8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(sourceKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(sourceKey('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(sourceKey('192.0.2.1')).toBe('192.0.2.1');
+  });
+});
+
+describe('password login limits (defaults)', () => {
+  it('backs off exponentially after five failures, refusing even the right password while waiting', async () => {
+    const { rt, clock } = await limitedRuntime();
+    const email = await registered(rt);
+    const ip = newIp();
+    for (let i = 0; i < 5; i++) expect(await attempt(rt, email, 'wrong password', ip)).toBe('InvalidPassword');
+    expect(await attempt(rt, email, PASSWORD, ip)).toBe('wait 1');
+    clock.now += 1000;
+    expect(await attempt(rt, email, 'wrong password', ip)).toBe('InvalidPassword');
+    expect(await attempt(rt, email, 'wrong password', ip)).toBe('wait 2');
+    clock.now += 2000;
+    expect(await attempt(rt, email, PASSWORD, ip)).toBe('ok');
+  });
+
+  it('refuses an unknown email exactly as a known one: same counting, same answer', async () => {
+    const { rt } = await limitedRuntime();
+    const ip = newIp();
+    const [known, unknown] = [await registered(rt), uniqueEmail('nobody')];
+    for (const email of [known, unknown]) {
+      const answers = [];
+      for (let i = 0; i < 6; i++) answers.push(await attempt(rt, email, 'wrong password', ip));
+      expect(answers).toEqual([...Array(5).fill('InvalidPassword'), 'wait 1']);
+    }
+  });
+
+  it('clears the account counter on success and blocks for the window at the maximum', async () => {
+    const { rt, clock } = await limitedRuntime({ 'login.account': { max: 3, backoffAfter: 100 } });
+    const email = await registered(rt);
+    const ip = newIp();
+    const counter = () => rt.store.readLimits([limitId('login.account', emailKey(email))]).then((r) => r.counters.size);
+    expect(await attempt(rt, email, 'wrong password', ip)).toBe('InvalidPassword');
+    expect(await counter()).toBe(1);
+    expect(await attempt(rt, email, PASSWORD, ip)).toBe('ok');
+    expect(await counter()).toBe(0);
+    for (let i = 0; i < 3; i++) await attempt(rt, email, 'wrong password', ip);
+    expect(await attempt(rt, email, PASSWORD, newIp())).toBe('wait 3600');
+    clock.now += 3_600_000;
+    expect(await attempt(rt, email, PASSWORD, newIp())).toBe('ok');
+  });
+
+  it('never locks the user out from an address they signed in from: the rule against lock-out from elsewhere', async () => {
+    const { rt } = await limitedRuntime({ 'login.account': { max: 3, backoffAfter: 100 } });
+    const email = await registered(rt);
+    const [home, attacker, newPlace] = [newIp(), newIp(), newIp()];
+    expect(await attempt(rt, email, PASSWORD, home)).toBe('ok');
+    for (let i = 0; i < 3; i++) expect(await attempt(rt, email, 'wrong password', attacker)).toBe('InvalidPassword');
+    expect(await attempt(rt, email, 'guess', attacker)).toBe('wait 3600');
+    expect(await attempt(rt, email, PASSWORD, newPlace)).toBe('wait 3600');
+    expect(await attempt(rt, email, PASSWORD, home)).toBe('ok');
+  });
+
+  it('limits failures per address across accounts, leaving other addresses alone', async () => {
+    const { rt } = await limitedRuntime({ 'login.ip': { max: 3 } });
+    const [ip, other] = [newIp(), newIp()];
+    for (let i = 0; i < 3; i++) expect(await attempt(rt, uniqueEmail('spray'), 'Winter2026!', ip)).toBe('InvalidPassword');
+    expect(await attempt(rt, uniqueEmail('spray'), 'Winter2026!', ip)).toBe('wait 900');
+    const email = await registered(rt);
+    expect(await attempt(rt, email, PASSWORD, ip)).toBe('wait 900');
+    expect(await attempt(rt, email, PASSWORD, other)).toBe('ok');
+  });
+
+  it('counts parallel events exactly (atomic ADD) and starts a new window once the last has ended', async () => {
+    const { rt, clock } = await limitedRuntime();
+    const id = limitId('login.account', uniqueEmail('parallel'));
+    const end = clock.now + 3_600_000;
+    const counts = await Promise.all(Array.from({ length: 12 }, () => rt.store.countLimit(id, end, clock.now)));
+    expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    clock.now = end;
+    expect(await rt.store.countLimit(id, clock.now + 1000, clock.now)).toEqual({ count: 1, windowEndsAt: clock.now + 1000, last: clock.now });
+  });
+});
+
+describe('limits at the routes (429 with Retry-After)', () => {
+  const doc = createDocumentClient({ tableName: process.env.GATEHOUSE_TABLE!, region: 'us-east-1', endpoint: process.env.GATEHOUSE_DYNAMODB_ENDPOINT });
+  const limits = loadConfig(process.env).limits;
+
+  /** Fills a counter up to its (test) limit, as if the address or email had used it all. */
+  async function exhaust(name: LimitName, subject: string): Promise<void> {
+    const item = limitItem(limitId(name, subject), { count: limits[name].max, windowEndsAt: Date.now() + 600_000, last: Date.now() });
+    await doc.send(new PutCommand({ TableName: process.env.GATEHOUSE_TABLE!, Item: item }));
+  }
+
+  function expectTooMany(res: { status: number; headers: Record<string, string>; body: unknown }) {
+    expect(res.status).toBe(429);
+    expect(res.body).toEqual({ error: 'too many requests, please retry later', error_code: 'TooManyRequests' });
+    expect(Number(res.headers['Retry-After'])).toBeGreaterThan(500);
+  }
+
+  it('limits registrations per address and mails per email address', async () => {
+    const ip = newIp();
+    await exhaust('register.ip', sourceKey(ip));
+    const post = (sourceIp: string, email: string) =>
+      invoke(register, { method: 'POST', path: `${providers}/register`, params: { app: APP }, body: { email, password: PASSWORD }, sourceIp });
+    expectTooMany(await post(ip, uniqueEmail('reg')));
+    const email = uniqueEmail('mailbomb');
+    await exhaust('send.email', emailKey(email));
+    expectTooMany(await post(newIp(), email));
+    for (const handler of [confirmSend, resetSend]) {
+      expectTooMany(await invoke(handler, { method: 'POST', path: `${providers}/send`, params: { app: APP }, body: { email }, sourceIp: newIp() }));
+    }
+    expect((await post(newIp(), uniqueEmail('reg'))).status).toBe(201);
+  });
+
+  it('limits mails and wrong confirmation or reset tokens per address', async () => {
+    const ip = newIp();
+    await exhaust('send.ip', sourceKey(ip));
+    expectTooMany(await invoke(resetSend, { method: 'POST', path: `${providers}/reset/send`, params: { app: APP }, body: { email: uniqueEmail('x') }, sourceIp: ip }));
+    await exhaust('token.ip', sourceKey(ip));
+    const token = { token: 'a'.repeat(43), tokenId: 'b'.repeat(24) };
+    expectTooMany(await invoke(confirm, { method: 'POST', path: `${providers}/confirm`, params: { app: APP }, body: token, sourceIp: ip }));
+    expectTooMany(await invoke(reset, { method: 'POST', path: `${providers}/reset`, params: { app: APP }, body: { ...token, password: PASSWORD }, sourceIp: ip }));
+    const other = await invoke(confirm, { method: 'POST', path: `${providers}/confirm`, params: { app: APP }, body: token, sourceIp: newIp() });
+    expect(other.body.error_code).toBe('UserpassTokenInvalid');
+  });
+
+  it('refuses a password login of a limited account before checking the password', async () => {
+    const email = uniqueEmail('limited');
+    await exhaust('login.account', emailKey(email));
+    const res = await invoke(userpassLogin, { method: 'POST', path: `${providers}/login`, params: { app: APP }, body: { username: email, password: PASSWORD }, sourceIp: newIp() });
+    expectTooMany(res);
+  });
+});
