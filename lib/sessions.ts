@@ -1,6 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { invalidSession, refreshTokenNotFound } from './errors';
 import { hashSecret, newObjectId } from './ids';
+import { log } from './log';
 import type { Runtime } from './runtime';
 import { refreshTokenSeconds } from './app-settings';
 import { embeddable } from './custom-data';
@@ -35,6 +36,42 @@ function sameHash(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** How long a rotated-away refresh token still gets the same new pair: a retry of a lost response. */
+export const ROTATION_RETRY_MS = 10_000;
+
+interface RefreshState {
+  user: User;
+  session: Session;
+  customData?: CustomData;
+  /** The session's current token, or the one it replaced within the retry window. */
+  match: 'current' | 'previous';
+}
+
+/**
+ * Finds the session of a refresh token (one round trip). A token of this session that was rotated away
+ * and is presented after the retry window is a replay: the whole session ends, with its access tokens.
+ */
+async function resolveRefresh(rt: Runtime, refreshToken: string, withCustomData: boolean): Promise<RefreshState> {
+  const claims = await rt.tokens.verifyRefresh(refreshToken);
+  const { user, session, customData } = await rt.store.getUserAndSession(claims.userId, claims.sessionId, withCustomData);
+  if (!session) throw refreshTokenNotFound();
+  const now = rt.clock();
+  const hash = hashSecret(refreshToken);
+  let match: RefreshState['match'];
+  if (sameHash(session.refreshHash, hash)) match = 'current';
+  else if (session.previousHash && sameHash(session.previousHash, hash) && now - (session.rotatedAt ?? 0) <= ROTATION_RETRY_MS) match = 'previous';
+  else {
+    if (session.rotatedAt !== undefined) {
+      log('warn', 'refresh token replayed: session ended', { userId: session.userId, sessionId: session.id });
+      await rt.store.endSession(session.userId, session.id);
+    }
+    throw refreshTokenNotFound();
+  }
+  if (user?.disabled) throw invalidSession('invalid session: user disabled');
+  if (!user || !isSessionLive(session, user, now)) throw refreshTokenNotFound();
+  return { user, session, customData, match };
+}
+
 /**
  * The live session and user of a refresh token (one DynamoDB round trip). Throws InvalidSession with
  * the message realm-web's logOut() knows.
@@ -44,12 +81,9 @@ export async function authenticateRefresh(
   refreshToken: string,
   withCustomData = false,
 ): Promise<{ user: User; session: Session; customData?: CustomData }> {
-  const claims = await rt.tokens.verifyRefresh(refreshToken);
-  const { user, session, customData } = await rt.store.getUserAndSession(claims.userId, claims.sessionId, withCustomData);
-  if (!session || !sameHash(session.refreshHash, hashSecret(refreshToken))) throw refreshTokenNotFound();
-  if (user?.disabled) throw invalidSession('invalid session: user disabled');
-  if (!user || !isSessionLive(session, user, rt.clock())) throw refreshTokenNotFound();
-  return { user, session, customData };
+  const { match, ...state } = await resolveRefresh(rt, refreshToken, withCustomData);
+  if (match !== 'current') throw refreshTokenNotFound();
+  return state;
 }
 
 /**
@@ -59,6 +93,44 @@ export async function authenticateRefresh(
 export async function refreshAccessToken(rt: Runtime, refreshToken: string): Promise<string> {
   const { user, session, customData } = await authenticateRefresh(rt, refreshToken, true);
   return rt.tokens.signAccess({ userId: user.id, sessionId: session.id, deviceId: session.deviceId, userData: embeddable(user.id, customData) });
+}
+
+export interface RotatedPair {
+  access_token: string;
+  refresh_token: string;
+}
+
+/**
+ * Refresh with rotation (opt-in, `?rotate=true`): a new refresh token replaces the presented one. The
+ * successor is a function of its predecessor and the rotation time, so a retry within ROTATION_RETRY_MS,
+ * and every parallel request that lost the race, gets the very same pair: one chain. The session keeps
+ * its expiry. A rotated-away token presented later ends the session (resolveRefresh).
+ */
+export async function rotateRefreshToken(rt: Runtime, refreshToken: string): Promise<RotatedPair> {
+  let state = await resolveRefresh(rt, refreshToken, true);
+  const from = hashSecret(refreshToken);
+  if (state.match === 'current') {
+    const at = rt.clock();
+    const next = await successor(rt, refreshToken, state.session, at);
+    if (await rt.store.rotateRefreshHash(state.user.id, state.session.id, from, hashSecret(next), at)) return pair(rt, state, next, at);
+    state = await resolveRefresh(rt, refreshToken, true);
+    if (state.match !== 'previous') throw refreshTokenNotFound();
+  }
+  const at = state.session.rotatedAt ?? 0;
+  const next = await successor(rt, refreshToken, state.session, at);
+  if (!sameHash(state.session.refreshHash, hashSecret(next))) throw refreshTokenNotFound();
+  return pair(rt, state, next, at);
+}
+
+function successor(rt: Runtime, refreshToken: string, session: Session, at: number): Promise<string> {
+  const jti = createHash('sha256').update(`rotate\0${hashSecret(refreshToken)}`).digest('base64url').slice(0, 22);
+  return rt.tokens.signRefresh({ userId: session.userId, sessionId: session.id }, session.expiresAt, { jti, issuedAt: Math.floor(at / 1000) });
+}
+
+async function pair(rt: Runtime, state: Omit<RefreshState, 'match'>, refreshToken: string, at: number): Promise<RotatedPair> {
+  const { user, session, customData } = state;
+  const grant = { userId: user.id, sessionId: session.id, deviceId: session.deviceId, userData: embeddable(user.id, customData), issuedAt: Math.floor(at / 1000) };
+  return { access_token: await rt.tokens.signAccess(grant), refresh_token: refreshToken };
 }
 
 /** Ends the session of a refresh token (protocol §6.2); throws InvalidSession if it is already gone. */

@@ -193,6 +193,25 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
 
     endSession: (userId, sessionId) => t.deleteIf(sessionKey(userId, sessionId)),
 
+    async rotateRefreshHash(userId, sessionId, from, to, at) {
+      try {
+        await t.updateOne(
+          {
+            Key: sessionKey(userId, sessionId),
+            UpdateExpression: 'SET #hash = :to, #previous = :from, #at = :at',
+            ConditionExpression: `${EXISTS} AND #hash = :from`,
+            ExpressionAttributeNames: { '#hash': 'refreshHash', '#previous': 'previousHash', '#at': 'rotatedAt' },
+            ExpressionAttributeValues: { ':from': from, ':to': to, ':at': at },
+          },
+          'session',
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionFailed) return false;
+        throw error;
+      }
+    },
+
     deleteSession: (userId, sessionId, refreshHash) =>
       t.deleteIf(sessionKey(userId, sessionId), { expression: '#hash = :hash', names: { '#hash': 'refreshHash' }, values: { ':hash': refreshHash } }),
 

@@ -36,6 +36,11 @@ export interface Store {
   listSessions(userId: string): Promise<Session[]>;
   /** Ends one session of the user (no refresh token needed); false when there is none. */
   endSession(userId: string, sessionId: string): Promise<boolean>;
+  /**
+   * Replaces the session's refresh hash `from` with `to`, remembering `from` and when (ms); false when
+   * the session is gone or its hash is no longer `from` (a parallel rotation won).
+   */
+  rotateRefreshHash(userId: string, sessionId: string, from: string, to: string, at: number): Promise<boolean>;
   /** Deletes the session if its refresh hash matches; false when there was none. */
   deleteSession(userId: string, sessionId: string, refreshHash: string): Promise<boolean>;
   /** An admin-created user: user, identity and its (claimed) credential in one transaction; ConditionFailed('credential'). */

@@ -47,6 +47,7 @@ function sessionFields(s: Session): Item {
     refreshHash: s.refreshHash,
     createdAt: s.createdAt,
     expiresAt: s.expiresAt,
+    ...(s.rotatedAt === undefined ? {} : { previousHash: s.previousHash, rotatedAt: s.rotatedAt }),
   };
 }
 
@@ -58,6 +59,7 @@ export function toSession(item: Item): Session {
     refreshHash: item.refreshHash as string,
     createdAt: item.createdAt as number,
     expiresAt: item.expiresAt as number,
+    ...(item.rotatedAt === undefined ? {} : { previousHash: item.previousHash as string, rotatedAt: item.rotatedAt as number }),
   };
 }
 

@@ -36,6 +36,9 @@ export interface Session {
   createdAt: number;
   /** Unix seconds; DynamoDB's TTL removes the record some time after, code checks it before. */
   expiresAt: number;
+  /** With rotation (opt-in): the hash of the refresh token the current one replaced, and when (ms). */
+  previousHash?: string;
+  rotatedAt?: number;
 }
 
 export interface Device {

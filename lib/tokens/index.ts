@@ -13,6 +13,8 @@ export interface AccessGrant {
   sessionId: string;
   deviceId: string;
   userData?: Record<string, unknown>;
+  /** Unix seconds; now unless given (a rotation retry answers the very same token). */
+  issuedAt?: number;
 }
 
 export interface VerifiedAccess extends AccessGrant {
@@ -30,7 +32,8 @@ export interface Tokens {
   signAccess(grant: AccessGrant): Promise<string>;
   /** Throws InvalidSession (UserAppDomainMismatch for a token of another app). */
   verifyAccess(token: string): Promise<VerifiedAccess>;
-  signRefresh(grant: { userId: string; sessionId: string }, expiresAt: number): Promise<string>;
+  /** With `fixed`, the same inputs sign the same token (HS256 is deterministic): rotation retries need it. */
+  signRefresh(grant: { userId: string; sessionId: string }, expiresAt: number, fixed?: { jti: string; issuedAt: number }): Promise<string>;
   /** Throws InvalidSession with the messages the SDKs know. */
   verifyRefresh(token: string): Promise<VerifiedRefresh>;
   /** The public access-token keys, as published at /.well-known/jwks.json. */
@@ -68,7 +71,7 @@ export function createTokens(keys: KeySet, config: Config, clock: Clock): Tokens
     publicJwks: () => keys.publicJwks,
 
     async signAccess(grant) {
-      const iat = nowSeconds();
+      const iat = grant.issuedAt ?? nowSeconds();
       const payload: JWTPayload = {
         typ: 'access',
         baas_device_id: grant.deviceId,
@@ -107,15 +110,15 @@ export function createTokens(keys: KeySet, config: Config, clock: Clock): Tokens
       };
     },
 
-    async signRefresh(grant, expiresAt) {
+    async signRefresh(grant, expiresAt, fixed) {
       return new SignJWT({ typ: 'refresh', baas_id: grant.sessionId, baas_domain_id: config.domainId })
         .setProtectedHeader({ alg: 'HS256', kid: keys.refresh.kid, typ: REFRESH_TYP })
         .setSubject(grant.userId)
         .setIssuer(config.issuer)
         .setAudience(config.appId)
-        .setIssuedAt(nowSeconds())
+        .setIssuedAt(fixed?.issuedAt ?? nowSeconds())
         .setExpirationTime(expiresAt)
-        .setJti(newNonce())
+        .setJti(fixed?.jti ?? newNonce())
         .sign(keys.refresh.key);
     },
 

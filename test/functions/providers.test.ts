@@ -114,6 +114,19 @@ describe('local-userpass register', () => {
     }
   });
 
+  it('creates exactly one account when registrations of one email race, in any letter case', async () => {
+    const email = uniqueEmail('race');
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        invoke(register, { method: 'POST', path: `${providers}/local-userpass/register`, params: { app: APP }, body: { email: i % 2 ? email.toUpperCase() : email, password: `password number ${i}` } }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    const winner = results.findIndex((r) => r.status === 201);
+    const logins = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => login(email, `password number ${i}`)));
+    expect(logins.map((r) => r.status)).toEqual([0, 1, 2, 3, 4, 5].map((i) => (i === winner ? 200 : 401)));
+  });
+
   it('rejects oversize bodies with 413', async () => {
     const body = { email: uniqueEmail(), password: 'x'.repeat(70_000) };
     const res = await invoke(register, { method: 'POST', path: `${providers}/local-userpass/register`, params: { app: APP }, body });
