@@ -3,6 +3,7 @@ import { emailKey } from './emails';
 import { AppError } from './errors';
 import type { LimitName, LimitRule } from './limit-rules';
 import type { Runtime } from './runtime';
+import { securityEvent } from './log';
 import type { Credential, LimitCounter, LimitWrites } from './store';
 
 /**
@@ -74,12 +75,17 @@ async function count(rt: Runtime, events: LimitEvent[]): Promise<{ event: LimitE
 export async function countOrRefuse(rt: Runtime, events: LimitEvent[]): Promise<void> {
   const now = rt.clock();
   const over = (await count(rt, events)).filter(({ event, counter }) => counter.count > rt.config.limits[event.name].max);
-  if (over.length) throw new TooManyRequests(Math.max(...over.map(({ counter }) => Math.ceil((counter.windowEndsAt - now) / 1000))));
+  if (over.length) throw refused(over.map((o) => o.event), Math.max(...over.map(({ counter }) => Math.ceil((counter.windowEndsAt - now) / 1000))));
 }
 
 /** Counts failures after the fact (wrong passwords, wrong tokens). */
 export async function countFailures(rt: Runtime, events: LimitEvent[]): Promise<void> {
   await count(rt, events);
+}
+
+function refused(events: LimitEvent[], seconds: number): TooManyRequests {
+  securityEvent('limit.refused', { limits: events.map((e) => limitId(e.name, e.subject)), retryAfter: seconds });
+  return new TooManyRequests(seconds);
 }
 
 /** Refuses with TooManyRequests while any event's counter says wait; one read. */
@@ -91,7 +97,7 @@ export async function refuseWhileLimited(rt: Runtime, events: LimitEvent[]): Pro
 function refuseIfWaiting(rt: Runtime, events: LimitEvent[], counters: Map<string, LimitCounter>): void {
   const now = rt.clock();
   const wait = Math.max(0, ...events.map((e) => waitSeconds(rt.config.limits[e.name], counters.get(limitId(e.name, e.subject)), now)));
-  if (wait > 0) throw new TooManyRequests(wait);
+  if (wait > 0) throw refused(events, wait);
 }
 
 /** A wrong-token check (confirm, reset): refused while the address is limited, counted when it fails. */
@@ -132,7 +138,10 @@ export async function openPasswordGate(rt: Runtime, emailKey: string, source: st
   refuseIfWaiting(rt, trusted ? [ip] : [ip, account], counters);
   return {
     credential,
-    failed: () => countFailures(rt, [account, ip]),
+    failed: () => {
+      securityEvent('login.failed', { provider: 'local-userpass', account: accountId, source: address });
+      return countFailures(rt, [account, ip]);
+    },
     succeeded: {
       mark: { id: trustId, windowEndsAt: now + rt.config.limits.trustSeconds * 1000 },
       ...(counters.has(accountId) ? { clear: accountId } : {}),

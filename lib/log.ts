@@ -6,3 +6,11 @@ export function log(level: 'info' | 'warn' | 'error', message: string, fields: R
   if (level === 'error') console.error(line);
   else console.log(line);
 }
+
+/**
+ * A security event (ASVS V16.3): logins that succeed or fail, limits that refuse, replayed tokens. One
+ * JSON line with `event`, never a password, token or plain email (accounts appear as hashes).
+ */
+export function securityEvent(event: string, fields: Record<string, unknown>): void {
+  log('info', 'security event', { event, ...fields });
+}

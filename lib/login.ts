@@ -5,6 +5,7 @@ import { derivedId, newObjectId } from './ids';
 import type { Runtime } from './runtime';
 import { runUserCreationFunction } from './hooks';
 import { newSession } from './sessions';
+import { securityEvent } from './log';
 import { fireTriggers } from './triggers';
 import { ConditionFailed, type Identity, type LimitWrites, type User, type UserProfile, type UserType } from './store';
 import type { AccessGrant } from './tokens';
@@ -77,6 +78,7 @@ export async function createUserAndLogIn(rt: Runtime, proven: ProvenIdentity, in
   const device = deviceForLogin(user.id, info, undefined, now);
   const { session, refreshToken } = await newSession(rt, user.id, device.id);
   await rt.store.createUserWithSession({ user, session, device, claimEmail: proven.claimEmail, customData, limits: proven.limits });
+  securityEvent('login.succeeded', { userId: user.id, provider: proven.identity.provider_type, created: true });
   await fireTriggers(rt, 'CREATE', user, [proven.identity.provider_type]);
   await fireTriggers(rt, 'LOGIN', user, [proven.identity.provider_type]);
   return authInfo(rt, { userId: user.id, deviceId: device.id, sessionId: session.id, userData: customData }, refreshToken);
@@ -116,6 +118,7 @@ export async function logInUser(rt: Runtime, userId: string, info: DeviceInfo, p
     if (error instanceof ConditionFailed) throw new AppError('AuthError', 'user not found');
     throw error;
   }
+  securityEvent('login.succeeded', { userId, provider: proven?.identity.provider_type });
   await fireTriggers(rt, 'LOGIN', { ...user, ...profile }, proven ? [proven.identity.provider_type] : []);
   return authInfo(rt, { userId, deviceId: device.id, sessionId: session.id, userData: embeddable(userId, customData) }, refreshToken);
 }

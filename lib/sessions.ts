@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { invalidSession, refreshTokenNotFound } from './errors';
 import { hashSecret, newObjectId } from './ids';
-import { log } from './log';
+import { securityEvent } from './log';
 import type { Runtime } from './runtime';
 import { refreshTokenSeconds } from './app-settings';
 import { embeddable } from './custom-data';
@@ -62,7 +62,7 @@ async function resolveRefresh(rt: Runtime, refreshToken: string, withCustomData:
   else if (session.previousHash && sameHash(session.previousHash, hash) && now - (session.rotatedAt ?? 0) <= ROTATION_RETRY_MS) match = 'previous';
   else {
     if (session.rotatedAt !== undefined) {
-      log('warn', 'refresh token replayed: session ended', { userId: session.userId, sessionId: session.id });
+      securityEvent('refresh.replayed', { userId: session.userId, sessionId: session.id });
       await rt.store.endSession(session.userId, session.id);
     }
     throw refreshTokenNotFound();

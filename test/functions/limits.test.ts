@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { handler as confirm } from '../../functions/providers/local-userpass/confirm';
 import { handler as confirmSend } from '../../functions/providers/local-userpass/confirm-send';
 import { handler as userpassLogin } from '../../functions/providers/local-userpass/login';
@@ -139,6 +139,27 @@ describe('password login limits (defaults)', () => {
     expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     clock.now = end;
     expect(await rt.store.countLimit(id, clock.now + 1000, clock.now)).toEqual({ count: 1, windowEndsAt: clock.now + 1000, last: clock.now });
+  });
+});
+
+describe('security events', () => {
+  it('logs failed and successful logins and refusals, without passwords or plain emails', async () => {
+    const { rt } = await limitedRuntime({ 'login.account': { max: 1, backoffAfter: 100 } });
+    const email = await registered(rt);
+    const [home, attacker] = [newIp(), newIp()];
+    await attempt(rt, email, PASSWORD, home);
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    try {
+      await attempt(rt, email, 'wrong password', attacker);
+      await attempt(rt, email, 'wrong password', attacker);
+      await attempt(rt, email, PASSWORD, home);
+    } finally {
+      spy.mockRestore();
+    }
+    const events = lines.map((l) => JSON.parse(l)).filter((e) => e.message === 'security event');
+    expect(events.map((e) => e.event)).toEqual(['login.failed', 'limit.refused', 'login.succeeded']);
+    for (const line of lines) expect(line).not.toMatch(new RegExp(`${PASSWORD}|wrong password|${email.replace(/[.+]/g, '\\$&')}`, 'i'));
   });
 });
 
