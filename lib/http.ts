@@ -98,8 +98,9 @@ function admit(event: APIGatewayProxyEventV2): void {
   }
   if (total > MAX_HEADER_BYTES) throw new AppError('HeadersTooLarge', `request headers must be at most ${MAX_HEADER_BYTES} bytes`);
   const raw = event.body ?? '';
-  const size = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw, 'utf8');
-  if (size > MAX_BODY_BYTES + 2) throw new AppError('PayloadTooLarge', `request body must be at most ${MAX_BODY_BYTES} bytes`);
+  // Base64 is measured before decoding: its length bounds the decoded size (padding may add two bytes).
+  const size = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) - 2 : Buffer.byteLength(raw, 'utf8');
+  if (size > MAX_BODY_BYTES) throw new AppError('PayloadTooLarge', `request body must be at most ${MAX_BODY_BYTES} bytes`);
   if (event.isBase64Encoded) {
     try {
       strictUtf8.decode(Buffer.from(raw, 'base64'));
