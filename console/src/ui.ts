@@ -25,11 +25,12 @@ export function confirmAction(title: string, text: string, ok: string): Promise<
 }
 
 /**
- * Runs an operator action from a button: the button is disabled meanwhile, and the outcome is
- * announced. Resolves true when it worked.
+ * Runs an operator action from a button: the button refuses clicks meanwhile (and keeps focus), and
+ * the outcome is announced. Resolves true when it worked.
  */
 export async function act(button: HTMLButtonElement, done: string, fn: () => Promise<unknown>): Promise<boolean> {
-  button.disabled = true;
+  if (button.getAttribute('aria-disabled') === 'true') return false;
+  button.setAttribute('aria-disabled', 'true');
   try {
     await fn();
     announce(done);
@@ -38,7 +39,7 @@ export async function act(button: HTMLButtonElement, done: string, fn: () => Pro
     announce(errorText(error), 'error');
     return false;
   } finally {
-    button.disabled = false;
+    button.removeAttribute('aria-disabled');
   }
 }
 

@@ -6,10 +6,10 @@ import { act, confirmAction, rerender } from '../ui';
 interface SigningKey { kid: string; use: 'access' | 'refresh'; alg: string; status: 'active' | 'retiring' | 'pending'; thumbprint?: string }
 interface KeySet { keys: SigningKey[]; rotation: { available: boolean; restart_required: boolean } }
 
-const STATUS: Record<SigningKey['status'], string> = {
-  active: 'active: signs new tokens',
-  retiring: 'retiring: verifies tokens it signed',
-  pending: 'pending: used after a restart',
+const MEANING: Record<SigningKey['status'], string> = {
+  active: 'signs new tokens',
+  retiring: 'verifies the tokens it signed',
+  pending: 'in the key file, used after a restart',
 };
 
 function rotation(set: KeySet, refresh: () => Promise<void>): Node[] {
@@ -45,9 +45,9 @@ export async function signingKeysPage(main: HTMLElement): Promise<void> {
     const set = await api<KeySet>('GET', '/security/signing_keys');
     const rows = set.keys.map((k) => [
       h('span', { class: 'id' }, k.kid),
-      k.use === 'access' ? 'Access tokens (public in the JWKS)' : 'Refresh tokens (secret)',
+      k.use === 'access' ? 'Access tokens (public key in the JWKS)' : 'Refresh tokens (secret)',
       k.alg,
-      h('span', { class: `state ${k.status}` }, STATUS[k.status]),
+      h('span', {}, h('span', { class: `state ${k.status}` }, k.status), ' ', h('span', { class: 'muted' }, MEANING[k.status])),
       k.thumbprint ? h('span', { class: 'id' }, k.thumbprint) : '–',
     ]);
     return [
