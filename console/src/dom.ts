@@ -35,11 +35,11 @@ export function select(name: string, options: [string, string][], value: string)
   return h('select', { name }, options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
 }
 
-/** A time in seconds since the epoch, as UTC minutes in a machine-readable <time>. */
+/** A time in seconds since the epoch, as UTC minutes in a machine-readable <time> (headers say "UTC"). */
 export function when(seconds: number | undefined): Child {
   if (!seconds) return '–';
   const iso = new Date(seconds * 1000).toISOString();
-  return h('time', { datetime: iso }, `${iso.slice(0, 16).replace('T', ' ')} UTC`);
+  return h('time', { datetime: iso }, iso.slice(0, 16).replace('T', ' '));
 }
 
 /** A table with column headers; each row's first cell is its row header. */

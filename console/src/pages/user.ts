@@ -13,8 +13,8 @@ function summary(user: AdminUser): HTMLElement {
     ['Type', user.type],
     ['Providers', providersOf(user)],
     ['State', h('span', { class: `state ${stateOf(user)}` }, stateOf(user))],
-    ['Created', when(user.creation_date) as Node],
-    ['Last login', when(user.last_authentication_date) as Node],
+    ['Created (UTC)', when(user.creation_date) as Node],
+    ['Last login (UTC)', when(user.last_authentication_date) as Node],
   ];
   return h('dl', { class: 'summary' }, items.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 }
@@ -56,8 +56,8 @@ async function sections(id: string, refresh: () => Promise<void>): Promise<Node[
     actions(user, refresh),
     h('section', { 'aria-labelledby': 'identities' }, h('h2', { id: 'identities' }, 'Identities'), table('Identities', ['Provider', 'Identity id', 'Provider data'], identities, 'No identities.')),
     h('section', { 'aria-labelledby': 'data' }, h('h2', { id: 'data' }, 'Data'), code(user.data ?? {})),
-    h('section', { 'aria-labelledby': 'sessions' }, h('h2', { id: 'sessions' }, 'Sessions'), table('Live sessions, newest first', ['Session id', 'Device', 'Started', 'Expires'], sessionRows, 'No live sessions.')),
-    h('section', { 'aria-labelledby': 'devices' }, h('h2', { id: 'devices' }, 'Devices'), table('Devices', ['Device id', 'Platform', 'Platform version', 'SDK', 'App version', 'Last seen'], deviceRows, 'No devices.')),
+    h('section', { 'aria-labelledby': 'sessions' }, h('h2', { id: 'sessions' }, 'Sessions'), table('Live sessions, newest first', ['Session id', 'Device', 'Started (UTC)', 'Expires (UTC)'], sessionRows, 'No live sessions.')),
+    h('section', { 'aria-labelledby': 'devices' }, h('h2', { id: 'devices' }, 'Devices'), table('Devices', ['Device id', 'Platform', 'Platform version', 'SDK', 'App version', 'Last seen (UTC)'], deviceRows, 'No devices.')),
     h('section', { 'aria-labelledby': 'custom' }, h('h2', { id: 'custom' }, 'Custom user data'), custom === undefined ? h('p', { class: 'empty' }, 'Custom user data is not enabled.') : Object.keys(custom).length ? code(custom) : h('p', { class: 'empty' }, 'No document.')),
   ];
 }

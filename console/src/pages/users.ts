@@ -64,7 +64,7 @@ export async function usersPage(main: HTMLElement, _match: RegExpMatchArray, par
     const next = () => (cursors.push(after), go('/users', { provider, state, order, after: users[users.length - 1]._id }));
     paging.append(h('button', { type: 'button', onclick: next }, 'Next page'));
   }
-  const columns = ['User id', 'Type', 'Providers', 'Email', 'Created', 'Last login', 'State', 'Actions'];
+  const columns = ['User id', 'Type', 'Providers', 'Email', 'Created (UTC)', 'Last login (UTC)', 'State', 'Actions'];
   const caption = q ? `Users matching “${q}”` : `Users${after ? ', a later page' : ''} (${users.length} shown)`;
   main.replaceChildren(heading('Users'), form, table(caption, columns, users.map(row), q ? 'No user matches.' : 'No users.'), paging);
 }
