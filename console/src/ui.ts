@@ -1,11 +1,15 @@
 import { ApiError } from './api';
 import { byId } from './dom';
 
-/** Tells assistive technology and sighted users alike what just happened. */
+let fade: ReturnType<typeof setTimeout> | undefined;
+
+/** Tells assistive technology and sighted users alike what just happened; good news fades after a while. */
 export function announce(message: string, kind: 'ok' | 'error' = 'ok'): void {
   const status = byId('status');
   status.className = `status ${kind}`;
   status.textContent = message;
+  clearTimeout(fade);
+  if (kind === 'ok') fade = setTimeout(() => (status.textContent = ''), 8000);
 }
 
 export function errorText(error: unknown): string {
