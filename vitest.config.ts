@@ -1,6 +1,18 @@
-import { defineConfig } from 'vitest/config';
+import { createRequire } from 'node:module';
+import { defineConfig, type Plugin } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
+const { CONSOLE_MODULE, buildConsoleAssets } = require('./scripts/console-assets.cjs');
+
+/** `virtual:console-assets` for the tests that import the console function, as serverless-esbuild builds it. */
+const consoleAssets: Plugin = {
+  name: 'console-assets',
+  resolveId: (id) => (id === CONSOLE_MODULE ? `\0${CONSOLE_MODULE}` : undefined),
+  load: async (id) => (id === `\0${CONSOLE_MODULE}` ? `export default ${JSON.stringify((await buildConsoleAssets()).files)};` : undefined),
+};
 
 export default defineConfig({
+  plugins: [consoleAssets],
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],

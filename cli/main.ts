@@ -14,7 +14,7 @@ const USAGE = `usage: npx gatehouse <command> [--url URL] [--json]
   users create <email> <password>      users disable|enable|delete|revoke <user id>
   pending list                         pending confirm <email>
   serverkeys list                      serverkeys create <name>     serverkeys disable|enable|delete <key id>
-  keys rotate                          (the local stack's key set; restart npm start to use it)`;
+  keys rotate [--file keys.json]       (the local stack's key set, or that file; restart or redeploy to use it)`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<void> {
   if (json) args.splice(args.indexOf('--json'), 1);
   const url = flag(args, '--url') ?? process.env.GATEHOUSE_URL ?? 'http://localhost:3000';
   const [area, action, ...rest] = args;
-  if (area === 'keys' && action === 'rotate') return void console.log(await rotateLocalKeys());
+  if (area === 'keys' && action === 'rotate') return void console.log(await rotateLocalKeys(flag(args, '--file')));
   if (!area || !action) throw new CliError(USAGE);
   const admin = createAdminClient(url, credential(args));
   const app = await admin.appPath();

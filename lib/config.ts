@@ -21,6 +21,8 @@ export interface Config {
   readonly publicUrl: string | undefined;
   /** JSON key set (see lib/tokens/keys.ts). */
   readonly signingKeys: string;
+  /** A file holding the key set that this stack may rewrite to rotate keys (the local stack's); none in AWS. */
+  readonly signingKeysFile: string | undefined;
   readonly accessTokenSeconds: number;
   readonly refreshTokenSeconds: number;
   readonly passwordMinLength: number;
@@ -185,6 +187,7 @@ export function loadConfig(env: Env): Config {
     issuer: url('GATEHOUSE_ISSUER', required(env, 'GATEHOUSE_ISSUER')),
     publicUrl: publicUrl ? url('GATEHOUSE_PUBLIC_URL', publicUrl) : undefined,
     signingKeys: required(env, 'GATEHOUSE_SIGNING_KEYS'),
+    signingKeysFile: env.GATEHOUSE_SIGNING_KEYS_FILE?.trim() || undefined,
     accessTokenSeconds: 1800,
     refreshTokenSeconds: integer(env, 'GATEHOUSE_REFRESH_TOKEN_SECONDS', 5_184_000, 1800, 15_552_000),
     passwordMinLength,

@@ -25,6 +25,8 @@ export interface Reply {
   readonly status: number;
   /** Sent as JSON; omit for an empty response, which then carries no Content-Type (protocol §1.3). */
   readonly body?: unknown;
+  /** Sent as it is with this Content-Type instead of JSON (the console's page and assets). */
+  readonly text?: { readonly contentType: string; readonly body: string };
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -44,6 +46,11 @@ export function json(status: number, body: unknown): Reply {
 
 export function empty(status = 204): Reply {
   return { status };
+}
+
+/** A text document (HTML, CSS, JavaScript) rather than JSON. */
+export function text(status: number, contentType: string, body: string, headers: Record<string, string> = {}): Reply {
+  return { status, text: { contentType, body }, headers };
 }
 
 /** A browser redirect (302 Location). */
@@ -156,6 +163,7 @@ export function preflightHeaders(): Record<string, string> {
 function toResult(reply: Reply, req: Request): APIGatewayProxyStructuredResultV2 {
   const headers = { ...corsHeaders(req), ...reply.headers };
   if (req.method === 'OPTIONS') Object.assign(headers, preflightHeaders());
+  if (reply.text) return { statusCode: reply.status, headers: { ...headers, 'Content-Type': reply.text.contentType }, body: reply.text.body };
   if (reply.body === undefined) return { statusCode: reply.status, headers };
   headers['Content-Type'] = 'application/json';
   return { statusCode: reply.status, headers, body: JSON.stringify(reply.body) };

@@ -1,21 +1,21 @@
 import { AppError } from './errors';
 import type { Runtime } from './runtime';
 import { type Authenticated, isSessionLive } from './sessions';
+import type { User } from './store';
 
-/** The caller's sessions (an extension of ours): one per login, newest first, the current one marked. */
-export async function listOwnSessions(rt: Runtime, auth: Authenticated) {
+/** A user's live sessions: one per login, newest first. */
+export async function liveSessionsOf(rt: Runtime, user: User) {
   const now = rt.clock();
-  const sessions = await rt.store.listSessions(auth.user.id);
+  const sessions = await rt.store.listSessions(user.id);
   return sessions
-    .filter((s) => isSessionLive(s, auth.user, now))
+    .filter((s) => isSessionLive(s, user, now))
     .sort((a, b) => b.createdAt - a.createdAt)
-    .map((s) => ({
-      id: s.id,
-      device_id: s.deviceId,
-      created: Math.floor(s.createdAt / 1000),
-      expires: s.expiresAt,
-      current: s.id === auth.claims.sessionId,
-    }));
+    .map((s) => ({ id: s.id, device_id: s.deviceId, created: Math.floor(s.createdAt / 1000), expires: s.expiresAt }));
+}
+
+/** The caller's sessions (an extension of ours), the current one marked. */
+export async function listOwnSessions(rt: Runtime, auth: Authenticated) {
+  return (await liveSessionsOf(rt, auth.user)).map((s) => ({ ...s, current: s.id === auth.claims.sessionId }));
 }
 
 /** Ends one of the caller's sessions: its refresh token at once, its access tokens at the authorizer. Throws NotFound. */

@@ -164,9 +164,14 @@ export async function createTables(endpoint: string, stage = LOCAL_STAGE): Promi
   return names;
 }
 
+/** The local stack's key set file (git-ignored); `npx gatehouse keys rotate` and the console rotate it. */
+export function signingKeysFile(): string {
+  return join(STATE_DIR, 'signing-keys.json');
+}
+
 /** The local signing key set, created on first use and kept out of git. */
 export async function ensureSigningKeys(): Promise<string> {
-  const file = join(STATE_DIR, 'signing-keys.json');
+  const file = signingKeysFile();
   if (!existsSync(file)) {
     mkdirSync(STATE_DIR, { recursive: true });
     writeFileSync(file, `${JSON.stringify(await generateKeySet(), null, 2)}\n`, { mode: 0o600 });

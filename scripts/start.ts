@@ -1,10 +1,10 @@
 /**
  * `npm start`: the whole local stack in one command. Prints exactly one line on stdout,
- * `Gatehouse ready: baseUrl=<url> appId=<id>`, once requests are served; the stack's own output goes
- * to .gatehouse/logs/stack-<PORT>.log. Ctrl-C or SIGTERM stops everything it started.
+ * `Gatehouse ready: baseUrl=<url> appId=<id> console=<url>/console/`, once requests are served; the
+ * stack's own output goes to .gatehouse/logs/stack-<PORT>.log. Ctrl-C or SIGTERM stops everything it started.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { createTables, ensureAdminCredential, ensureSigningKeys, isPortFree, stackFile, startDynamo, startOffline, type Running } from './local-stack';
+import { createTables, ensureAdminCredential, ensureSigningKeys, isPortFree, signingKeysFile, stackFile, startDynamo, startOffline, type Running } from './local-stack';
 
 const port = Number(process.env.PORT ?? 3000);
 const appId = process.env.APP_ID ?? 'gatehouse-local';
@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const tables = await createTables(dynamo.endpoint);
   const signingKeys = await ensureSigningKeys();
   const admin = ensureAdminCredential();
-  const env = { GATEHOUSE_ADMIN_USERNAME: admin.username, GATEHOUSE_ADMIN_API_KEY: admin.apiKey };
+  // The console's "Rotate keys" rewrites the key file; the stack signs with the new keys once restarted.
+  const env = { GATEHOUSE_ADMIN_USERNAME: admin.username, GATEHOUSE_ADMIN_API_KEY: admin.apiKey, GATEHOUSE_SIGNING_KEYS_FILE: signingKeysFile() };
   const offline = await startOffline({ port, appId, dynamoEndpoint: dynamo.endpoint, signingKeys, env });
   started.push(offline);
   for (const child of [dynamo.process, offline.process]) {
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   }
   const [table] = tables;
   writeFileSync(stackFile(port), JSON.stringify({ baseUrl: offline.baseUrl, appId, dynamoEndpoint: dynamo.endpoint, table }, null, 2));
-  console.log(`Gatehouse ready: baseUrl=${offline.baseUrl} appId=${appId}`);
+  console.log(`Gatehouse ready: baseUrl=${offline.baseUrl} appId=${appId} console=${offline.baseUrl}/console/`);
 }
 
 process.on('SIGINT', () => void stopAll(0));

@@ -45,6 +45,9 @@ describe('serverless package', () => {
     expect(actionsOf('LocalUserpassRegister')).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
     expect(actionsOf('Profile')).toEqual(['dynamodb:BatchGetItem']);
     expect(actionsOf('Location')).toEqual([]);
+    expect(actionsOf('Console')).toEqual([]);
+    expect(actionsOf('AdminSigningKeysRotate')).toEqual([]);
+    expect(actionsOf('AdminUsersSessions')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:Query']);
     expect(resources.LocationLambdaFunction.Properties.Role).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
     const shared = resources.IamRoleLambdaExecution.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
     expect(shared.flatMap((s: any) => s.Action).filter((a: string) => a.startsWith('dynamodb:'))).toEqual([]);
@@ -57,5 +60,7 @@ describe('serverless package', () => {
     const zips = readdirSync(out).filter((f) => f.endsWith('.zip'));
     expect(zips.length).toBe(functions.length);
     for (const zip of zips) expect(statSync(join(out, zip)).size, zip).toBeLessThan(2 * 1024 * 1024);
+    // The console's page, script and styles ride in its own small bundle.
+    expect(statSync(join(out, 'console.zip')).size).toBeLessThan(200 * 1024);
   });
 });

@@ -5,6 +5,7 @@ import { withProviderId } from '../login';
 import { checkPasswordPolicy, hashPassword } from '../passwords';
 import type { Runtime } from '../runtime';
 import { ConditionFailed, type User } from '../store';
+import { liveSessionsOf } from '../sessions-list';
 import { deleteUser } from '../users';
 
 /** A user as the admin API shows it (protocol §14.3). */
@@ -113,4 +114,16 @@ export async function listDevices(rt: Runtime, userId: string) {
     app_version: d.appVersion,
     last_seen: Math.floor(d.lastSeen / 1000),
   }));
+}
+
+/** The user's live sessions, newest first (an extension of ours). Throws UserNotFound. */
+export async function listUserSessions(rt: Runtime, userId: string) {
+  return liveSessionsOf(rt, await getUser(rt, userId));
+}
+
+/** The user's custom data document (`{}` when none). Throws UserNotFound, NotFound when custom data is off. */
+export async function readUserCustomData(rt: Runtime, userId: string) {
+  if (!rt.config.customData) throw new AppError('NotFound', 'custom user data is not enabled');
+  await getUser(rt, userId);
+  return (await rt.store.getCustomData(userId)) ?? {};
 }

@@ -5,7 +5,7 @@ import { AppError, invalidSession, refreshTokenNotFound } from '../errors';
 import { newNonce } from '../ids';
 import type { KeySet } from './keys';
 
-export { generateKeySet, importKeySet, type KeySet, type KeySetDocument } from './keys';
+export { describeKeySet, generateKeySet, importKeySet, parseKeySet, rotateKeySet, type KeyInfo, type KeySet, type KeySetDocument } from './keys';
 
 /** Claims Gatehouse puts in tokens and reads back (protocol §10). */
 export interface AccessGrant {

@@ -1,4 +1,5 @@
 import {
+  calculateJwkThumbprint,
   createLocalJWKSet,
   exportJWK,
   generateKeyPair,
@@ -38,14 +39,18 @@ export function publicJwk(jwk: JWK): JWK {
   return out as JWK;
 }
 
-/** Parses and imports a key set once per cold start; throws with a message naming what is wrong. */
-export async function importKeySet(json: string): Promise<KeySet> {
-  let doc: KeySetDocument;
+/** Parses a key set document; throws when it is not JSON. */
+export function parseKeySet(json: string): KeySetDocument {
   try {
-    doc = JSON.parse(json) as KeySetDocument;
+    return JSON.parse(json) as KeySetDocument;
   } catch {
     throw new Error('signing keys: not valid JSON');
   }
+}
+
+/** Parses and imports a key set once per cold start; throws with a message naming what is wrong. */
+export async function importKeySet(json: string): Promise<KeySet> {
+  const doc = parseKeySet(json);
   const rsa = doc.keys?.filter((k) => k.kty === 'RSA' && k.alg === 'RS256' && k.kid && k.d) ?? [];
   const hmac = doc.keys?.filter((k) => k.kty === 'oct' && k.alg === 'HS256' && k.kid && k.k) ?? [];
   const accessJwk = rsa.find((k) => k.kid === doc.active?.access);
@@ -80,4 +85,37 @@ export async function generateKeySet(): Promise<KeySetDocument> {
   const access = await generateAccessJwk();
   const refresh = generateRefreshJwk();
   return { active: { access: access.kid as string, refresh: refresh.kid as string }, keys: [access, refresh] };
+}
+
+/** A key of a set as an operator may see it: never private material, not even a digest of a secret. */
+export interface KeyInfo {
+  kid: string;
+  use: 'access' | 'refresh';
+  alg: string;
+  /** The key the set signs new tokens with. */
+  active: boolean;
+  /** RFC 7638 thumbprint of a public RSA key, as computed from the JWKS entry. */
+  thumbprint?: string;
+}
+
+/** The access and refresh keys of a set, active ones first. */
+export async function describeKeySet(doc: KeySetDocument): Promise<KeyInfo[]> {
+  const out: KeyInfo[] = [];
+  for (const jwk of doc.keys ?? []) {
+    if (!jwk.kid || (jwk.kty !== 'RSA' && jwk.kty !== 'oct')) continue;
+    const use = jwk.kty === 'RSA' ? 'access' : 'refresh';
+    const active = doc.active?.[use] === jwk.kid;
+    const thumbprint = use === 'access' ? await calculateJwkThumbprint(publicJwk(jwk)) : undefined;
+    out.push({ kid: jwk.kid, use, alg: jwk.alg ?? '', active, ...(thumbprint ? { thumbprint } : {}) });
+  }
+  return out.sort((a, b) => Number(b.active) - Number(a.active));
+}
+
+/**
+ * Rotation: a new access and refresh key become active; the old ones stay in the set (and the JWKS)
+ * so the tokens they signed keep verifying until they expire.
+ */
+export async function rotateKeySet(current: KeySetDocument): Promise<KeySetDocument> {
+  const next = await generateKeySet();
+  return { active: next.active, keys: [...next.keys, ...(current.keys ?? [])] };
 }

@@ -70,13 +70,15 @@ describe('npm start', () => {
     const [portA, portB] = [await freePort(), await freePort()];
     const [a, b] = [start(portA, 'side-a'), start(portB, 'side-b')];
     try {
-      expect(await a.ready).toBe(`Gatehouse ready: baseUrl=http://localhost:${portA} appId=side-a`);
-      expect(await b.ready).toBe(`Gatehouse ready: baseUrl=http://localhost:${portB} appId=side-b`);
+      expect(await a.ready).toBe(`Gatehouse ready: baseUrl=http://localhost:${portA} appId=side-a console=http://localhost:${portA}/console/`);
+      expect(await b.ready).toBe(`Gatehouse ready: baseUrl=http://localhost:${portB} appId=side-b console=http://localhost:${portB}/console/`);
       for (const [port, app] of [[portA, 'side-a'], [portB, 'side-b']] as const) {
         const res = await fetch(`http://localhost:${port}/api/client/v2.0/app/${app}/location`);
         expect(res.status).toBe(200);
         expect((await res.json() as { hostname: string }).hostname).toBe(`http://localhost:${port}`);
       }
+      const page = await fetch(`http://localhost:${portA}/console/`);
+      expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
       const anon = await fetch(`http://localhost:${portA}/api/client/v2.0/app/side-a/auth/providers/anon-user/login`, { method: 'POST' });
       expect(anon.status).toBe(200);
       expect(a.stdout.filter((l) => l.trim() !== '')).toHaveLength(1);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { LOCAL_STAGE, createTables, freePort, startDynamo, startOffline } from '../../scripts/local-stack';
 import { generateKeySet } from '../../lib/tokens';
@@ -55,9 +58,20 @@ export default async function setup(project: TestProject) {
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('tableName', tableName);
   project.provide('signingKeys', signingKeys);
-  const env = { GATEHOUSE_PROVIDERS: providers, GATEHOUSE_CUSTOM_DATA_SELF_SERVICE: 'true', GATEHOUSE_LIMITS: TEST_LIMITS, ...ADMIN_ENV };
+  // As npm start does, the stack may rewrite its key file (the console's "Rotate keys"); it keeps
+  // signing with the keys it started with.
+  const keyDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-keys-'));
+  writeFileSync(join(keyDir, 'signing-keys.json'), signingKeys, { mode: 0o600 });
+  const env = {
+    GATEHOUSE_PROVIDERS: providers,
+    GATEHOUSE_CUSTOM_DATA_SELF_SERVICE: 'true',
+    GATEHOUSE_SIGNING_KEYS_FILE: join(keyDir, 'signing-keys.json'),
+    GATEHOUSE_LIMITS: TEST_LIMITS,
+    ...ADMIN_ENV,
+  };
   const offline = await startOffline({ port: await freePort(), appId: E2E_APP, dynamoEndpoint: dynamo.endpoint, signingKeys, env }).catch(
     async (error: unknown) => {
+      rmSync(keyDir, { recursive: true, force: true });
       await dynamo.stop();
       throw error;
     },
@@ -67,5 +81,6 @@ export default async function setup(project: TestProject) {
   return async () => {
     await offline.stop();
     await Promise.all([dynamo.stop(), oidc.stop(), graph.stop()]);
+    rmSync(keyDir, { recursive: true, force: true });
   };
 }
