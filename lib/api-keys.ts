@@ -10,6 +10,8 @@ import { type ApiKey, ConditionFailed, type User } from './store';
 
 export const API_KEY = 'api-key';
 export const USER_KEY_LIMIT = 20;
+/** Server keys per app (protocol §8). */
+export const SERVER_KEY_LIMIT = 100;
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -42,9 +44,9 @@ function newKey(rt: Runtime, userId: string, name: string): { key: ApiKey; secre
   return { secret, key: { id: newObjectId(), userId, name, disabled: false, keyHash: hashSecret(secret), createdAt: rt.clock() } };
 }
 
-function creationError(error: unknown): unknown {
+function creationError(error: unknown, limitMessage = `a user can have at most ${USER_KEY_LIMIT} API keys`): unknown {
   if (!(error instanceof ConditionFailed)) return error;
-  if (error.what === 'limit') return new AppError('BadRequest', `a user can have at most ${USER_KEY_LIMIT} API keys`);
+  if (error.what === 'limit') return new AppError('BadRequest', limitMessage);
   return new AppError('APIKeyAlreadyExists', 'an API key with that name already exists');
 }
 
@@ -83,8 +85,8 @@ export async function createServerApiKey(rt: Runtime, name: string): Promise<Api
     lastAuthenticationDate: seconds,
     disabled: false,
   };
-  await rt.store.createApiKey({ key, serverUser }).catch((error: unknown) => {
-    throw creationError(error);
+  await rt.store.createApiKey({ key, serverUser, limit: SERVER_KEY_LIMIT }).catch((error: unknown) => {
+    throw creationError(error, `an app can have at most ${SERVER_KEY_LIMIT} server API keys`);
   });
   return { ...viewOf(key), key: secret, user_id: userId };
 }

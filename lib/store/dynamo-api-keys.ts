@@ -1,8 +1,8 @@
 import type { Store } from './index';
 import { ConditionFailed } from './errors';
 import { apiKeyItem, identityItem, toApiKey, userItem } from './items';
-import { SERVER_KEYS_PARTITION, apiKeyKey, apiKeyLookupKey, apiKeyNameKey, serverKeyKey, serverKeyNameKey, userKey } from './keys';
-import { EXISTS, NOT_EXISTS, type Table } from './table';
+import { SERVER_KEYS_PARTITION, SERVER_KEY_COUNT_KEY, apiKeyKey, apiKeyLookupKey, apiKeyNameKey, serverKeyKey, serverKeyNameKey, userKey } from './keys';
+import { EXISTS, NOT_EXISTS, type Table, type TransactItem } from './table';
 
 type ApiKeyOperations = Pick<
   Store,
@@ -11,6 +11,17 @@ type ApiKeyOperations = Pick<
 
 /** User and server API keys: the key under its owner, a name reservation, and a lookup by secret hash. */
 export function apiKeyOperations(t: Table): ApiKeyOperations {
+  /** The app's server-key count moves with each key; with `limit`, only while under it. */
+  function countServerKeys(by: 1 | -1, limit?: number): TransactItem {
+    return t.update({
+      Key: SERVER_KEY_COUNT_KEY,
+      UpdateExpression: 'ADD #count :by',
+      ...(limit === undefined ? {} : { ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit' }),
+      ExpressionAttributeNames: { '#count': 'serverKeyCount' },
+      ExpressionAttributeValues: { ':by': by, ...(limit === undefined ? {} : { ':limit': limit }) },
+    });
+  }
+
   return {
     async createApiKey({ key, limit, serverUser }) {
       const owner = serverUser
@@ -22,6 +33,7 @@ export function apiKeyOperations(t: Table): ApiKeyOperations {
               { ...serverKeyKey(key.id), type: 'server-key', keyId: key.id, userId: key.userId, name: key.name, GSI1PK: SERVER_KEYS_PARTITION, GSI1SK: key.id },
               NOT_EXISTS,
             ),
+            countServerKeys(1, limit),
           ]
         : [
             t.update({
@@ -32,7 +44,7 @@ export function apiKeyOperations(t: Table): ApiKeyOperations {
               ExpressionAttributeValues: { ':one': 1, ':limit': limit ?? 20 },
             }),
           ];
-      const labels = serverUser ? ['user', ...serverUser.identities.map(() => 'identity'), 'name', 'key', 'key', 'name', 'lookup'] : ['limit', 'key', 'name', 'lookup'];
+      const labels = serverUser ? ['user', ...serverUser.identities.map(() => 'identity'), 'name', 'key', 'limit', 'key', 'name', 'lookup'] : ['limit', 'key', 'name', 'lookup'];
       await t.transact(
         [
           ...owner,
@@ -62,7 +74,7 @@ export function apiKeyOperations(t: Table): ApiKeyOperations {
     },
 
     async forgetServerKey(keyId, name) {
-      await t.transact([t.remove(serverKeyKey(keyId)), t.remove(serverKeyNameKey(name))]);
+      await t.transact([t.remove(serverKeyKey(keyId)), t.remove(serverKeyNameKey(name)), countServerKeys(-1)]);
     },
 
     async findApiKey(keyHash) {

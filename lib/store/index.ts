@@ -68,7 +68,7 @@ export interface Store {
   deleteUser(user: User, emailKeys: string[], options?: { customData: boolean }): Promise<boolean>;
   /**
    * Creates an API key with its name reservation and secret lookup; a user key also counts against
-   * the user's limit, a server key creates its server user. ConditionFailed('limit' | 'name').
+   * the user's limit, a server key creates its server user and counts against the app's. ConditionFailed('limit' | 'name').
    */
   createApiKey(input: { key: ApiKey; limit?: number; serverUser?: User }): Promise<void>;
   /** Owner and id of the key whose secret hashes to `keyHash`. */

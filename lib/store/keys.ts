@@ -71,6 +71,8 @@ export function serverKeyNameKey(name: string): Key {
 
 /** App-wide settings operators change at run time (the refresh-token lifetime). */
 export const APP_SETTINGS_KEY: Key = { PK: 'APP', SK: 'SETTINGS' };
+/** Counts the app's server keys against their limit. */
+export const SERVER_KEY_COUNT_KEY: Key = { PK: 'APP', SK: 'SERVERKEYS' };
 
 /** A counter of an abuse limit; `id` is already a hash (no emails or addresses in keys). */
 export function limitKey(id: string): Key {

@@ -8,7 +8,10 @@ import { handler as list } from '../../functions/api-keys/list';
 import { handler as profile } from '../../functions/auth/profile';
 import { handler as deleteSelf } from '../../functions/auth/delete';
 import { handler as keyLogin } from '../../functions/providers/api-key/login';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { deleteServerKey } from '../../lib/admin/server-keys';
 import { createServerApiKey } from '../../lib/api-keys';
+import { createDocumentClient } from '../../lib/store/dynamo';
 import { runtime } from '../../lib/runtime';
 import { APP, CLIENT, invoke } from '../helpers/events';
 import { anonymousUser, emailUser } from '../helpers/users';
@@ -111,5 +114,23 @@ describe('server API keys', () => {
     expect(res.body.user_id).toBe(key.user_id);
     const me = await invoke(profile, { path: `${CLIENT}/auth/profile`, token: res.body.access_token });
     expect(me.body).toMatchObject({ type: 'server', identities: [{ id: key._id, provider_type: 'api-key' }] });
+  });
+});
+
+describe('server key limit', () => {
+  it('allows 100 server keys per app; deleting one makes room again', async () => {
+    const rt = await runtime();
+    const doc = createDocumentClient({ tableName: rt.config.tableName, region: 'us-east-1', endpoint: rt.config.dynamoEndpoint });
+    const counter = { TableName: rt.config.tableName, Key: { PK: 'APP', SK: 'SERVERKEYS' } };
+    const before = (await doc.send(new GetCommand(counter))).Item?.serverKeyCount as number | undefined;
+    try {
+      await doc.send(new PutCommand({ TableName: rt.config.tableName, Item: { ...counter.Key, serverKeyCount: 99 } }));
+      const last = await createServerApiKey(rt, `limit-${Date.now()}-a`);
+      await expect(createServerApiKey(rt, `limit-${Date.now()}-b`)).rejects.toMatchObject({ code: 'BadRequest', message: 'an app can have at most 100 server API keys' });
+      await deleteServerKey(rt, last._id);
+      await expect(createServerApiKey(rt, `limit-${Date.now()}-c`)).resolves.toMatchObject({ name: expect.any(String) });
+    } finally {
+      await doc.send(new PutCommand({ TableName: rt.config.tableName, Item: { ...counter.Key, serverKeyCount: (before ?? 0) + 1 } }));
+    }
   });
 });
