@@ -1,0 +1,113 @@
+/**
+ * DynamoDB round trips per operation, counted by an SDK middleware on the client (as
+ * test/lib/store/faults.test.ts injects faults): each operation the handlers call, in a warm container.
+ */
+import { SignJWT } from 'jose';
+import { createUserApiKey } from '../lib/api-keys';
+import { loadConfig } from '../lib/config';
+import { logInAnonymously } from '../lib/providers/anon-user';
+import { logInWithCustomToken } from '../lib/providers/custom-token';
+import { logInWithFunction } from '../lib/providers/custom-function';
+import { logInWithPassword, registerUser } from '../lib/providers/local-userpass';
+import { logInWithFacebook } from '../lib/providers/oauth2-facebook';
+import { logInWithGoogle } from '../lib/providers/oauth2-google';
+import { logInWithApiKey } from '../lib/api-keys';
+import type { AuthInfo } from '../lib/login';
+import { type Runtime, buildRuntime } from '../lib/runtime';
+import { authenticate, logOut, refreshAccessToken } from '../lib/sessions';
+import { createDocumentClient, createDynamoStore } from '../lib/store/dynamo';
+import { CUSTOM_AUDIENCE, CUSTOM_SECRET, GOOGLE_CLIENT, type World } from './world';
+
+/** DynamoDB calls seen by the middleware: in all, per command, and per user partition read. */
+export class Counter {
+  total = 0;
+  byCommand: Record<string, number> = {};
+  readsByUser = new Map<string, number>();
+  reset(): void {
+    this.total = 0;
+    this.byCommand = {};
+    this.readsByUser.clear();
+  }
+}
+
+/** A runtime on the bench's settings whose DynamoDB client counts every command it sends. */
+export async function countingRuntime(env: Record<string, string>): Promise<{ rt: Runtime; counter: Counter }> {
+  const base = await buildRuntime(loadConfig({ ...process.env, ...env }));
+  const counter = new Counter();
+  const doc = createDocumentClient({ tableName: base.config.tableName, region: base.config.region, endpoint: base.config.dynamoEndpoint });
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = context.commandName ?? 'unknown';
+      counter.total++;
+      counter.byCommand[command] = (counter.byCommand[command] ?? 0) + 1;
+      if (command === 'BatchGetItemCommand') {
+        const users = new Set([...JSON.stringify(args.input).matchAll(/"PK":"USER#([0-9a-f]+)"/g)].map((m) => m[1]));
+        for (const user of users) counter.readsByUser.set(user, (counter.readsByUser.get(user) ?? 0) + 1);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRoundTrips' },
+  );
+  return { rt: { ...base, store: createDynamoStore(doc, base.config.tableName, base.config.customData) }, counter };
+}
+
+export interface RoundTripRow {
+  operation: string;
+  roundTrips: number;
+  commands: Record<string, number>;
+  /** Which budget applies: login (≤ 3 besides the KDF), refresh (≤ 2), or none. */
+  budget?: 'login' | 'refresh';
+}
+
+/** Counts one call of `op` after `warm` calls of it (so per-container caches are warm). */
+async function measure(counter: Counter, operation: string, op: () => Promise<unknown>, budget?: RoundTripRow['budget']): Promise<RoundTripRow> {
+  await op();
+  counter.reset();
+  await op();
+  return { operation, roundTrips: counter.total, commands: { ...counter.byCommand }, ...(budget ? { budget } : {}) };
+}
+
+const asAuth = (info: unknown) => info as AuthInfo;
+
+/** Every login provider (returning user), first logins, refresh, logout, profile. */
+export async function countRoundTrips(world: World): Promise<RoundTripRow[]> {
+  const { rt, counter } = await countingRuntime(world.env);
+  const rows: RoundTripRow[] = [];
+  const password = 'a long bench password';
+  rows.push(await measure(counter, 'login anon-user (new user)', () => logInAnonymously(rt, {}), 'login'));
+  let n = 0;
+  const fresh = async () => {
+    const email = `first-${n++}-${Date.now()}@bench.example`;
+    await registerUser(rt, email, password);
+    counter.reset();
+    return logInWithPassword(rt, email, password, {});
+  };
+  await fresh();
+  const first = { operation: 'login local-userpass (first login)', roundTrips: 0, commands: {}, budget: 'login' as const };
+  await fresh();
+  Object.assign(first, { roundTrips: counter.total, commands: { ...counter.byCommand } });
+  rows.push(first);
+  const email = `returning-${Date.now()}@bench.example`;
+  await registerUser(rt, email, password);
+  rows.push(await measure(counter, 'login local-userpass', () => logInWithPassword(rt, email, password, {}), 'login'));
+  const owner = asAuth(await logInWithPassword(rt, email, password, {}));
+  const { user } = await authenticate(rt, owner.access_token);
+  const { key } = await createUserApiKey(rt, user, `bench-${Date.now()}`);
+  rows.push(await measure(counter, 'login api-key', () => logInWithApiKey(rt, key, {}), 'login'));
+  const custom = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('bench-custom').setAudience(CUSTOM_AUDIENCE).setIssuedAt().setExpirationTime('10m').sign(Buffer.from(CUSTOM_SECRET));
+  rows.push(await measure(counter, 'login custom-token', () => logInWithCustomToken(rt, custom, {}), 'login'));
+  const google = await world.oidc.idToken({ aud: GOOGLE_CLIENT, sub: 'bench-google', email: 'g@bench.example' });
+  rows.push(await measure(counter, 'login oauth2-google', () => logInWithGoogle(rt, { idToken: google }, {}), 'login'));
+  const facebook = world.graph.token({ id: 'bench-facebook', name: 'Bench' });
+  rows.push(await measure(counter, 'login oauth2-facebook', () => logInWithFacebook(rt, facebook, {}), 'login'));
+  if (rt.config.lambdaEndpoint) {
+    rows.push(await measure(counter, 'login custom-function', () => logInWithFunction(rt, { username: 'bench-user' }, {}), 'login'));
+  }
+  rows.push(await measure(counter, 'refresh', () => refreshAccessToken(rt, owner.refresh_token), 'refresh'));
+  rows.push(await measure(counter, 'profile', () => authenticate(rt, owner.access_token)));
+  const sessions = [asAuth(await logInAnonymously(rt, {})), asAuth(await logInAnonymously(rt, {}))];
+  counter.reset();
+  await logOut(rt, sessions[0].refresh_token);
+  rows.push({ operation: 'logout', roundTrips: counter.total, commands: { ...counter.byCommand } });
+  return rows;
+}
