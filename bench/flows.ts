@@ -6,6 +6,7 @@
 import autocannon from 'autocannon';
 import type { Handler } from '../lib/http';
 import { hashPassword, verifyPassword } from '../lib/passwords';
+import { runtime } from '../lib/runtime';
 import { type EventInput, invoke } from '../test/helpers/events';
 import { type Latency, round, runFor } from './stats';
 import { BENCH_APP } from './world';
@@ -15,7 +16,7 @@ export type Flow = (typeof FLOWS)[number];
 export const CONCURRENCIES = [1, 16] as const;
 
 export interface FlowRow {
-  flow: Flow | 'KDF (argon2id verify)';
+  flow: Flow | 'KDF (argon2id verify)' | 'DynamoDB round trip (GetItem)';
   where: 'in-process' | 'serverless offline';
   concurrency: number;
   latency: Latency;
@@ -62,15 +63,33 @@ export async function prepareAccounts(workers: number): Promise<Accounts> {
   return accounts;
 }
 
+/** Wakes DynamoDB Local's JIT on the paths the flows take (writes, batch reads, reads), unmeasured. */
+async function warmDynamo(h: Awaited<ReturnType<typeof handlers>>, accounts: Accounts, durationMs: number): Promise<void> {
+  const rt = await runtime();
+  await runFor(durationMs, 4, async (worker) => {
+    await invoke(h['login anon-user'], request('login anon-user', accounts, worker));
+    await invoke(h.refresh, request('refresh', accounts, worker));
+    await rt.store.getCredential(accounts.emails[worker]);
+  });
+}
+
+/**
+ * Each flow at each concurrency, with beside it the KDF alone and one DynamoDB round trip alone: a login
+ * should cost about the KDF plus its round trips (and two signatures).
+ */
 export async function benchFlowsInProcess(accounts: Accounts, durationMs: number): Promise<FlowRow[]> {
   const h = await handlers();
   const rows: FlowRow[] = [];
   const stored = await hashPassword(PASSWORD);
+  const rt = await runtime();
+  await warmDynamo(h, accounts, durationMs);
   for (const concurrency of CONCURRENCIES) {
     const kdf = await runFor(durationMs / 2, concurrency, async () => {
       if (!(await verifyPassword(stored, PASSWORD))) throw new Error('KDF refused the password');
     });
     rows.push({ flow: 'KDF (argon2id verify)', where: 'in-process', concurrency, latency: kdf });
+    const read = await runFor(durationMs / 2, concurrency, (worker) => rt.store.getCredential(accounts.emails[worker]));
+    rows.push({ flow: 'DynamoDB round trip (GetItem)', where: 'in-process', concurrency, latency: read });
     for (const flow of FLOWS) {
       const latency = await runFor(durationMs, concurrency, async (worker) => {
         const res = await invoke(h[flow], request(flow, accounts, worker));

@@ -16,6 +16,7 @@ import type { AuthInfo } from '../lib/login';
 import { type Runtime, buildRuntime } from '../lib/runtime';
 import { authenticate, logOut, refreshAccessToken } from '../lib/sessions';
 import { createDocumentClient, createDynamoStore } from '../lib/store/dynamo';
+import { median, round } from './stats';
 import { CUSTOM_AUDIENCE, CUSTOM_SECRET, GOOGLE_CLIENT, type World } from './world';
 
 /** DynamoDB calls seen by the middleware: in all, per command, and per user partition read. */
@@ -23,10 +24,16 @@ export class Counter {
   total = 0;
   byCommand: Record<string, number> = {};
   readsByUser = new Map<string, number>();
+  /** How long each BatchGetItem took, ms (what a session check waits for). */
+  readMs: number[] = [];
+  /** Time spent waiting for DynamoDB, all commands together, ms. */
+  dynamoMs = 0;
   reset(): void {
     this.total = 0;
+    this.dynamoMs = 0;
     this.byCommand = {};
     this.readsByUser.clear();
+    this.readMs = [];
   }
 }
 
@@ -44,7 +51,12 @@ export async function countingRuntime(env: Record<string, string>): Promise<{ rt
         const users = new Set([...JSON.stringify(args.input).matchAll(/"PK":"USER#([0-9a-f]+)"/g)].map((m) => m[1]));
         for (const user of users) counter.readsByUser.set(user, (counter.readsByUser.get(user) ?? 0) + 1);
       }
-      return next(args);
+      const started = performance.now();
+      const out = await next(args);
+      const took = performance.now() - started;
+      counter.dynamoMs += took;
+      if (command === 'BatchGetItemCommand') counter.readMs.push(took);
+      return out;
     },
     { step: 'initialize', name: 'countRoundTrips' },
   );
@@ -57,14 +69,32 @@ export interface RoundTripRow {
   commands: Record<string, number>;
   /** Which budget applies: login (≤ 3 besides the KDF), refresh (≤ 2), or none. */
   budget?: 'login' | 'refresh';
+  /** Median over a few more calls: the whole operation, and its time waiting for DynamoDB (ms). */
+  p50Ms?: number;
+  dynamoP50Ms?: number;
 }
 
-/** Counts one call of `op` after `warm` calls of it (so per-container caches are warm). */
+const REPEATS = 9;
+
+/**
+ * Counts one call of `op` after a first one (so per-container caches are warm), then times a few more:
+ * the whole call and its DynamoDB share.
+ */
 async function measure(counter: Counter, operation: string, op: () => Promise<unknown>, budget?: RoundTripRow['budget']): Promise<RoundTripRow> {
   await op();
   counter.reset();
   await op();
-  return { operation, roundTrips: counter.total, commands: { ...counter.byCommand }, ...(budget ? { budget } : {}) };
+  const row: RoundTripRow = { operation, roundTrips: counter.total, commands: { ...counter.byCommand }, ...(budget ? { budget } : {}) };
+  const total: number[] = [];
+  const dynamo: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    counter.reset();
+    const started = performance.now();
+    await op();
+    total.push(performance.now() - started);
+    dynamo.push(counter.dynamoMs);
+  }
+  return { ...row, p50Ms: round(median(total), 2), dynamoP50Ms: round(median(dynamo), 2) };
 }
 
 const asAuth = (info: unknown) => info as AuthInfo;

@@ -5,7 +5,7 @@
  *
  *   --label <name>   names the run in the results (default "latest"); "before" writes <date>-before.json,
  *                    which later runs show beside their own numbers
- *   --quick          shorter scenarios, for trying the bench out (numbers too noisy to keep)
+ *   --quick          shorter scenarios, for trying the bench out: results go to bench/results/tmp/ only
  */
 import { cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -68,12 +68,12 @@ let results: Results;
 try {
   say('round trips per operation');
   const roundTrips = await countRoundTrips(world);
-  say('authorizer warm path against bare jose');
-  const { rt, counter } = await countingRuntime(world.env);
-  const authorizer = await benchAuthorizer(rt, counter, { users: 200, rounds: quick ? 2 : 3, sliceMs: quick ? 500 : 2000 });
   say('login and refresh through the handlers, in process');
   const accounts = await prepareAccounts(16);
   const flows: FlowRow[] = await benchFlowsInProcess(accounts, SCENARIO_MS);
+  say('authorizer warm path against bare jose');
+  const { rt, counter } = await countingRuntime(world.env);
+  const authorizer = await benchAuthorizer(rt, counter, { users: 200, rounds: quick ? 2 : 3, sliceMs: quick ? 500 : 2000 });
   if (world.offlineUrl) {
     say('the same flows over HTTP through serverless offline');
     flows.push(...(await benchFlowsHttp(world.offlineUrl, accounts, SCENARIO_MS)));
@@ -93,7 +93,7 @@ try {
     flows,
     bundles,
     peer,
-    budgets: judge(authorizer, roundTrips, bundles),
+    budgets: judge(authorizer, roundTrips, bundles, flows),
     notes,
   };
 } finally {
@@ -105,9 +105,11 @@ if (results.machine.loadAverageBefore[0] > results.machine.cpus * 0.5) {
 }
 const before = newestBefore();
 mkdirSync(RESULTS, { recursive: true });
-const name = label === 'latest' ? results.date : `${results.date}-${label}`;
+// Try-out runs stay out of the committed results.
+const name = quick ? join('tmp', `${results.date}-quick`) : label === 'latest' ? results.date : `${results.date}-${label}`;
+mkdirSync(join(RESULTS, 'tmp'), { recursive: true });
 writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
-if (label !== 'before') {
+if (label !== 'before' && !quick) {
   writeFileSync(join(RESULTS, 'latest.md'), markdown(results, before));
   writeFileSync(join(RESULTS, 'latest.svg'), chart(results, before));
   updateReadme(results, before);
