@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppError } from './errors';
 import type { Runtime } from './runtime';
 import { isSessionLive } from './sessions';
@@ -16,15 +17,39 @@ interface Check {
   userType?: UserType;
 }
 
+/** The claims of a verified token the authorizer needs, and when the token expires (ms). */
+interface Verified {
+  userId: string;
+  sessionId: string;
+  deviceId: string;
+  expiresAtMs: number;
+}
+
+export interface AuthorizerOptions {
+  /** Verified tokens remembered at most (each entry is about 200 bytes, whatever the token's size). */
+  maxTokens?: number;
+}
+
 const MAX_ENTRIES = 10_000;
 
+/** Insertion-ordered maps forget their oldest entry first. */
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  if (map.size >= max) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+}
+
 /**
- * Builds the access-token check of the Lambda authorizer: signature and claims on every call, then
- * the session and the user's revocation marker, remembered for `sessionCheckCacheMs` so a warm
- * authorizer does at most one DynamoDB read per session per window.
+ * Builds the access-token check of the Lambda authorizer. A token's signature and claims are verified
+ * once, then the token is remembered (by its SHA-256) until its `exp`, never longer; the session and
+ * the user's revocation marker are re-read at most once per `sessionCheckCacheMs` per session, so a
+ * revoked token is refused within that window whether or not it is cached. Throws InvalidSession or
+ * UserAppDomainMismatch.
  */
-export function createAuthorizer(rt: Runtime): (token: string) => Promise<Principal> {
+export function createAuthorizer(rt: Runtime, options: AuthorizerOptions = {}): (token: string) => Promise<Principal> {
+  const maxTokens = options.maxTokens ?? MAX_ENTRIES;
   const checks = new Map<string, Check>();
+  const verified = new Map<string, Verified>();
 
   async function liveUserType(userId: string, sessionId: string): Promise<UserType | undefined> {
     const now = rt.clock();
@@ -33,14 +58,23 @@ export function createAuthorizer(rt: Runtime): (token: string) => Promise<Princi
     if (hit && now - hit.checkedAt < rt.config.sessionCheckCacheMs) return hit.userType;
     const { user, session } = await rt.store.getUserAndSession(userId, sessionId);
     const userType = isSessionLive(session, user, now) ? user?.type : undefined;
-    checks.delete(key);
-    if (checks.size >= MAX_ENTRIES) checks.delete(checks.keys().next().value as string);
-    checks.set(key, { checkedAt: now, userType });
+    remember(checks, key, { checkedAt: now, userType }, MAX_ENTRIES);
     return userType;
   }
 
-  return async (token) => {
+  async function verify(token: string): Promise<Verified> {
+    const key = createHash('sha256').update(token).digest('base64url');
+    const hit = verified.get(key);
+    if (hit && rt.clock() < hit.expiresAtMs) return hit;
+    if (hit) verified.delete(key);
     const claims = await rt.tokens.verifyAccess(token);
+    const entry = { userId: claims.userId, sessionId: claims.sessionId, deviceId: claims.deviceId, expiresAtMs: claims.expiresAt * 1000 };
+    remember(verified, key, entry, maxTokens);
+    return entry;
+  }
+
+  return async (token) => {
+    const claims = await verify(token);
     const userType = await liveUserType(claims.userId, claims.sessionId);
     if (!userType) throw new AppError('InvalidSession', 'invalid session');
     return { userId: claims.userId, userType, deviceId: claims.deviceId, sessionId: claims.sessionId };

@@ -1,4 +1,4 @@
-import type { Runtime } from './runtime';
+import type { TokenRuntime } from './token-runtime';
 
 /** The location document (protocol §3): every later client request goes to `hostname`. */
 export function locationOf(baseUrl: string, region: string) {
@@ -11,7 +11,7 @@ export function locationOf(baseUrl: string, region: string) {
 }
 
 /** OIDC discovery for services that verify access tokens themselves. */
-export function openIdConfiguration(rt: Runtime) {
+export function openIdConfiguration(rt: TokenRuntime) {
   const { issuer } = rt.config;
   return {
     issuer,
@@ -24,6 +24,6 @@ export function openIdConfiguration(rt: Runtime) {
   };
 }
 
-export function jwksOf(rt: Runtime): { keys: unknown[] } {
+export function jwksOf(rt: TokenRuntime): { keys: unknown[] } {
   return { keys: rt.tokens.publicJwks() };
 }

@@ -1,5 +1,6 @@
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
-import { dictionary } from '@zxcvbn-ts/language-common';
+// Only the password list: the package's index also decompresses its diceware list (33 kB) at import.
+import commonPasswordList from '@zxcvbn-ts/language-common/dist/passwords.json.mjs';
 import type { Config } from './config';
 import { AppError } from './errors';
 
@@ -7,7 +8,12 @@ import { AppError } from './errors';
 const ARGON2ID = 2 as Algorithm; // the package's const enum, which isolated modules cannot read
 const PARAMS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-let dummyHash: Promise<string> | undefined;
+/**
+ * What an unknown account's login is checked against, with the same parameters as real hashes, so it
+ * costs one KDF like a wrong password; a constant (of a random, forgotten password), so no container
+ * spends a KDF building it.
+ */
+export const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$8fCv4N1zFST6Hc6X4bz9rQ$lhEaHaLIpGR3BG7/coMHEodWQKnZUVPIZMNnBUgAfzA';
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, PARAMS);
@@ -18,9 +24,7 @@ export function hashPassword(password: string): Promise<string> {
  * account costs the same time as a wrong password.
  */
 export async function verifyPassword(stored: string | undefined, password: string): Promise<boolean> {
-  dummyHash ??= hashPassword('gatehouse-dummy-password');
-  const target = stored ?? (await dummyHash);
-  const ok = await verify(target, password).catch(() => false);
+  const ok = await verify(stored ?? DUMMY_HASH, password).catch(() => false);
   return ok && stored !== undefined;
 }
 
@@ -28,7 +32,7 @@ let common: Set<string> | undefined;
 
 /** The ~49,000 most common passwords (zxcvbn's list, ranked from breach corpora), lower-cased. */
 function commonPasswords(): Set<string> {
-  common ??= new Set(dictionary['passwords-common'].map((p) => String(p).toLowerCase()));
+  common ??= new Set(commonPasswordList.map((p) => String(p).toLowerCase()));
   return common;
 }
 

@@ -1,32 +1,33 @@
-import { type Config, config as readConfig } from './config';
+import type { Config } from './config';
 import type { Store } from './store';
 import { createDocumentClient, createDynamoStore } from './store/dynamo';
-import { type Clock, type Tokens, createTokens, importKeySet } from './tokens';
-import { type AdminTokens, createAdminTokens } from './tokens/admin';
+import type { Clock } from './tokens';
+import { type TokenRuntime, buildTokenRuntime, tokenRuntime } from './token-runtime';
 
 /** Everything a domain operation needs, built once per cold start and passed in explicitly. */
-export interface Runtime {
-  readonly config: Config;
+export interface Runtime extends TokenRuntime {
   readonly store: Store;
-  readonly tokens: Tokens;
-  readonly adminTokens: AdminTokens;
-  readonly clock: Clock;
 }
 
 let cached: Promise<Runtime> | undefined;
 
-/** The process's runtime; the first call imports keys and builds the DynamoDB client. */
+/** The process's runtime: the token runtime (keys imported once) plus the DynamoDB client. */
 export function runtime(): Promise<Runtime> {
-  cached ??= buildRuntime(readConfig()).catch((error: unknown) => {
-    cached = undefined;
-    throw error;
-  });
+  cached ??= tokenRuntime()
+    .then(withStore)
+    .catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    });
   return cached;
 }
 
 export async function buildRuntime(config: Config, clock: Clock = Date.now): Promise<Runtime> {
+  return withStore(await buildTokenRuntime(config, clock));
+}
+
+function withStore(base: TokenRuntime): Runtime {
+  const { config } = base;
   const doc = createDocumentClient({ tableName: config.tableName, region: config.region, endpoint: config.dynamoEndpoint });
-  const store = createDynamoStore(doc, config.tableName, config.customData);
-  const keys = await importKeySet(config.signingKeys);
-  return { config, store, tokens: createTokens(keys, config, clock), adminTokens: createAdminTokens(keys, config, clock), clock };
+  return { ...base, store: createDynamoStore(doc, config.tableName, config.customData) };
 }

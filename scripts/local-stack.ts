@@ -259,7 +259,9 @@ export async function startFront(port: number, target: number): Promise<Running>
 }
 
 /** Starts serverless offline behind the front on `port`; resolves once the location route answers. */
-export async function startOffline(options: OfflineOptions): Promise<RunningProcess & { baseUrl: string; lambdaEndpoint: string }> {
+export async function startOffline(
+  options: OfflineOptions,
+): Promise<RunningProcess & { baseUrl: string; lambdaEndpoint: string; directUrl: string }> {
   const baseUrl = `http://localhost:${options.port}`;
   const [httpPort, lambdaPort, websocketPort] = [await freePort(), await freePort(), await freePort()];
   const logDir = join(STATE_DIR, 'logs');
@@ -283,6 +285,8 @@ export async function startOffline(options: OfflineOptions): Promise<RunningProc
     process: child,
     baseUrl,
     lambdaEndpoint: `http://127.0.0.1:${lambdaPort}`,
+    /** serverless offline itself, without the front (the benchmarks measure the framework alone). */
+    directUrl: `http://127.0.0.1:${httpPort}`,
     stop: () => Promise.all([front.stop(), stopChild()]).then(() => {}),
   };
   try {

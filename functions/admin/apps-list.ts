@@ -1,9 +1,9 @@
-import { appsOf, requireAdmin } from '../../lib/admin/auth';
+import { appsOf, requireAdmin } from '../../lib/admin/operator';
 import { bearerToken, json, route } from '../../lib/http';
-import { runtime } from '../../lib/runtime';
+import { tokenRuntime } from '../../lib/token-runtime';
 
 export const handler = route(async (req) => {
-  const rt = await runtime();
+  const rt = await tokenRuntime();
   await requireAdmin(rt, bearerToken(req));
   return json(200, appsOf(rt, req.params.groupId ?? ''));
 });

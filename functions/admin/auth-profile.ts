@@ -1,9 +1,9 @@
-import { adminProfile, requireAdmin } from '../../lib/admin/auth';
+import { adminProfile, requireAdmin } from '../../lib/admin/operator';
 import { bearerToken, json, route } from '../../lib/http';
-import { runtime } from '../../lib/runtime';
+import { tokenRuntime } from '../../lib/token-runtime';
 
 export const handler = route(async (req) => {
-  const rt = await runtime();
+  const rt = await tokenRuntime();
   await requireAdmin(rt, bearerToken(req));
   return json(200, adminProfile(rt));
 });

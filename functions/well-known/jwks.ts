@@ -1,5 +1,5 @@
 import { jwksOf } from '../../lib/discovery';
 import { json, route } from '../../lib/http';
-import { runtime } from '../../lib/runtime';
+import { tokenRuntime } from '../../lib/token-runtime';
 
-export const handler = route(async () => json(200, jwksOf(await runtime())));
+export const handler = route(async () => json(200, jwksOf(await tokenRuntime())));

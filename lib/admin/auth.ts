@@ -1,73 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
-import { AppError } from '../errors';
-import { NO_DEVICE, derivedId, hashSecret } from '../ids';
-import { type Request, bearerToken } from '../http';
+import type { Request } from '../http';
 import { type Runtime, runtime } from '../runtime';
-
-/** The admin's user id: stable per admin username. */
-function adminId(rt: Runtime): string {
-  return derivedId(`admin:${rt.config.appId}:${rt.config.admin?.username}`);
-}
-
-/**
- * Exchanges the operator credential for admin tokens (protocol §14.1). A wrong credential and an
- * unconfigured admin API answer alike. Throws InvalidPassword.
- */
-export async function adminLogIn(rt: Runtime, username: string, secret: string) {
-  const admin = rt.config.admin;
-  const given = Buffer.from(hashSecret(secret), 'hex');
-  const expected = Buffer.from(admin?.apiKeyHash ?? hashSecret('no admin configured'), 'hex');
-  if (!admin || username !== admin.username || !timingSafeEqual(given, expected)) {
-    throw new AppError('InvalidPassword', 'invalid username/password');
-  }
-  const tokens = await rt.adminTokens.sign(adminId(rt));
-  return { ...tokens, user_id: adminId(rt), device_id: NO_DEVICE };
-}
-
-/** Checks an admin access token; client tokens never pass. Throws InvalidSession. */
-export async function requireAdmin(rt: Runtime, token: string): Promise<string> {
-  return rt.adminTokens.verify(token);
-}
-
-/** The admin profile tools read (`roles[].group_id`). */
-export function adminProfile(rt: Runtime) {
-  return {
-    user_id: adminId(rt),
-    domain_id: rt.config.domainId,
-    identities: [{ id: rt.config.admin?.username ?? '', provider_type: 'mongodb-cloud' }],
-    data: { name: rt.config.admin?.username ?? '' },
-    type: 'normal',
-    roles: [{ role_name: 'GROUP_OWNER', group_id: rt.config.groupId }],
-  };
-}
-
-/** This deployment as the one app of its project (protocol §14.2): `_id` is the internal id. */
-export function appsOf(rt: Runtime, groupId: string) {
-  if (groupId !== rt.config.groupId) return [];
-  return [
-    {
-      _id: rt.config.domainId,
-      client_app_id: rt.config.appId,
-      group_id: rt.config.groupId,
-      domain_id: rt.config.domainId,
-      name: rt.config.appId,
-      location: rt.config.region,
-      deployment_model: 'GLOBAL',
-      product: 'standard',
-      environment: '',
-    },
-  ];
-}
-
-/** Admin routes name the project and app; any other pair is not found. Throws NotFound. */
-export function requireThisApp(rt: Runtime, groupId: string | undefined, appId: string | undefined): void {
-  if (groupId !== rt.config.groupId || appId !== rt.config.domainId) throw new AppError('NotFound', 'app not found');
-}
+import { checkAdminRequest } from './operator';
 
 /** The preamble of every app-scoped admin route: an admin token, and this project and app. */
 export async function authorizeAdmin(req: Request): Promise<Runtime> {
   const rt = await runtime();
-  await requireAdmin(rt, bearerToken(req));
-  requireThisApp(rt, req.params.groupId, req.params.appId);
+  await checkAdminRequest(rt, req);
   return rt;
 }

@@ -1,11 +1,11 @@
 import { AppError } from '../errors';
-import type { Runtime } from '../runtime';
+import type { TokenRuntime } from '../token-runtime';
 
 /**
  * `users/verify_token` (protocol §14.3): the claims of a client access token; an expired one answers
  * the string `token expired`, anything else invalid throws InvalidSession.
  */
-export async function verifyClientToken(rt: Runtime, token: string) {
+export async function verifyClientToken(rt: TokenRuntime, token: string) {
   try {
     const claims = await rt.tokens.verifyAccess(token);
     return {

@@ -1,4 +1,4 @@
-import { adminLogIn } from '../../lib/admin/auth';
+import { adminLogIn } from '../../lib/admin/operator';
 import { runtime } from '../../lib/runtime';
 import { ADMIN } from './global-setup';
 

@@ -1,0 +1,71 @@
+/** The performance budgets of the issue, judged on one run's results (printed, never asserted in tests). */
+import type { AuthorizerResult } from './authorizer';
+import type { BundleRow } from './bundles';
+import type { FlowRow } from './flows';
+import type { RoundTripRow } from './round-trips';
+
+export interface Budget {
+  name: string;
+  limit: string;
+  measured: string;
+  pass: boolean;
+}
+
+export const MAX_BUNDLE_BYTES = 1_000_000;
+
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
+
+/** Login latency beside what it is made of (informative: the budget itself is the round-trip count). */
+function loginLatency(roundTrips: RoundTripRow[], flows: FlowRow[]): string {
+  const login = roundTrips.find((r) => r.operation === 'login local-userpass');
+  const kdf = flows.find((f) => f.flow === 'KDF (argon2id verify)' && f.concurrency === 1)?.latency.p50Ms;
+  if (login?.p50Ms === undefined || login.dynamoP50Ms === undefined || kdf === undefined) return '';
+  const rest = login.p50Ms - kdf - login.dynamoP50Ms;
+  return `; email/password login p50 ${login.p50Ms.toFixed(1)} ms ≈ KDF ${kdf.toFixed(1)} ms + its round trips ${login.dynamoP50Ms.toFixed(1)} ms + ${rest.toFixed(1)} ms rest`;
+}
+
+export function judge(authorizer: AuthorizerResult, roundTrips: RoundTripRow[], bundles: BundleRow[], flows: FlowRow[] = []): Budget[] {
+  const logins = roundTrips.filter((r) => r.budget === 'login');
+  const worstLogin = logins.reduce((a, b) => (b.roundTrips > a.roundTrips ? b : a), logins[0]);
+  const refresh = roundTrips.find((r) => r.budget === 'refresh');
+  const largest = bundles.reduce((a, b) => (b.bytes > a.bytes ? b : a), bundles[0]);
+  const extra = bundles.filter((b) => b.unused.length > 0);
+  return [
+    {
+      name: 'authorizer warm throughput ≥ 3× bare jose verify',
+      limit: '≥ 3.00×',
+      measured: `${authorizer.ratio.toFixed(2)}× (${Math.round(authorizer.gatehouse.perSecond)}/s vs ${Math.round(authorizer.jose.perSecond)}/s; rounds ${authorizer.roundRatios.join(', ')})`,
+      pass: authorizer.ratio >= 3,
+    },
+    {
+      name: 'authorizer ≤ 1 DynamoDB read per user per revocation window',
+      limit: `≤ 1 per ${authorizer.windowMs} ms`,
+      measured: `${authorizer.maxReadsPerUserPerWindow} (at most ${authorizer.maxReadsPerUser} reads for one user over ${authorizer.windows} windows; a read took ${authorizer.readP50Ms} ms at p50)`,
+      pass: authorizer.maxReadsPerUserPerWindow <= 1,
+    },
+    {
+      name: 'login ≤ KDF + 3 round trips',
+      limit: '≤ 3 round trips',
+      measured: `${worstLogin?.roundTrips ?? '?'} (most: ${worstLogin?.operation ?? 'none measured'}${loginLatency(roundTrips, flows)})`,
+      pass: logins.length > 0 && logins.every((r) => r.roundTrips <= 3),
+    },
+    {
+      name: 'refresh ≤ 2 round trips',
+      limit: '≤ 2 round trips',
+      measured: String(refresh?.roundTrips ?? '?'),
+      pass: refresh !== undefined && refresh.roundTrips <= 2,
+    },
+    {
+      name: 'every function bundle ≤ 1 MB minified',
+      limit: `≤ ${kb(MAX_BUNDLE_BYTES)}`,
+      measured: `${kb(largest.bytes)} (largest: ${largest.function})`,
+      pass: bundles.every((b) => b.bytes <= MAX_BUNDLE_BYTES),
+    },
+    {
+      name: 'no AWS SDK clients a function does not use',
+      limit: 'clients ⊆ its IAM role',
+      measured: extra.length === 0 ? 'none' : `${extra.length} functions: ${extra.map((b) => `${b.function} (${b.unused.join(', ')})`).join('; ')}`,
+      pass: extra.length === 0,
+    },
+  ];
+}

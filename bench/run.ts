@@ -1,0 +1,121 @@
+/**
+ * `npm run bench`: starts what it needs, runs every scenario for a bounded time, and writes
+ * bench/results/<date>.json, bench/results/latest.md and latest.svg, and the README's table; then
+ * prints each budget with its measured value and PASS or FAIL.
+ *
+ *   --label <name>   names the run in the results (default "latest"); "before" writes <date>-before.json,
+ *                    which later runs show beside their own numbers
+ *   --quick          shorter scenarios, for trying the bench out: results go to bench/results/tmp/ only
+ */
+import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../scripts/local-stack';
+import { generateKeySet } from '../lib/tokens';
+import { benchAuthorizer } from './authorizer';
+import { judge } from './budgets';
+import { measureBundles } from './bundles';
+import { benchFlowsHttp, benchFlowsInProcess, prepareAccounts, type FlowRow } from './flows';
+import { benchBetterAuth } from './peer';
+import { type Results, budgetTable, chart, markdown, summaryTables } from './report';
+import { countRoundTrips, countingRuntime } from './round-trips';
+import { startWorld, type World } from './world';
+
+const args = process.argv.slice(2);
+const label = args.includes('--label') ? args[args.indexOf('--label') + 1] : 'latest';
+const quick = args.includes('--quick');
+const SCENARIO_MS = quick ? 600 : 2500;
+const RESULTS = join(ROOT, 'bench', 'results');
+
+const started = performance.now();
+const say = (line: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)}s] ${line}`);
+const notes: string[] = [];
+
+function newestBefore(): Results | undefined {
+  if (!existsSync(RESULTS) || label === 'before') return undefined;
+  const file = readdirSync(RESULTS).filter((f) => f.endsWith('-before.json')).sort().pop();
+  return file ? (JSON.parse(readFileSync(join(RESULTS, file), 'utf8')) as Results) : undefined;
+}
+
+function updateReadme(results: Results, before?: Results): void {
+  const file = join(ROOT, 'README.md');
+  const readme = readFileSync(file, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  if (!readme.includes(start) || !readme.includes(end)) return;
+  const body = [start, '', `Latest run: ${results.date}, ${results.machine.cpus} cores, Node ${results.machine.node}.`, '', budgetTable(results, before), '', summaryTables(results), '', end].join('\n');
+  writeFileSync(file, readme.slice(0, readme.indexOf(start)) + body + readme.slice(readme.indexOf(end) + end.length));
+}
+
+const loadBefore = loadavg();
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+say('bundles: building every function as deployed, then importing each in a fresh process');
+const importEnv = { ...process.env, GATEHOUSE_SIGNING_KEYS: JSON.stringify(await generateKeySet()), AWS_REGION: 'us-east-1' };
+const bundles = await measureBundles(importEnv, quick ? 1 : 3);
+
+say('starting DynamoDB Local, the fake identity providers and serverless offline');
+let world: World;
+try {
+  world = await startWorld({ offline: true });
+} catch (error) {
+  notes.push(`serverless offline did not start (${(error as Error).message}): no HTTP rows, no custom-function login.`);
+  world = await startWorld({ offline: false });
+}
+Object.assign(process.env, world.env);
+
+let results: Results;
+try {
+  say('round trips per operation');
+  const roundTrips = await countRoundTrips(world);
+  say('login and refresh through the handlers, in process');
+  const accounts = await prepareAccounts(16);
+  const flows: FlowRow[] = await benchFlowsInProcess(accounts, SCENARIO_MS);
+  say('authorizer warm path against bare jose');
+  const { rt, counter } = await countingRuntime(world.env);
+  const authorizer = await benchAuthorizer(rt, counter, { users: 200, rounds: quick ? 2 : 3, sliceMs: quick ? 500 : 2000 });
+  if (world.offlineUrl) {
+    say('the same flows over HTTP through serverless offline');
+    flows.push(...(await benchFlowsHttp(world.offlineUrl, accounts, SCENARIO_MS)));
+  }
+  await world.stopOffline();
+  say('peer: Better Auth in process');
+  const peer = await benchBetterAuth(SCENARIO_MS);
+  if (peer.error) notes.push(`Better Auth could not be measured here: ${peer.error}`);
+  const cpu = cpus();
+  results = {
+    date: new Date().toISOString().slice(0, 10),
+    label,
+    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', node: process.versions.node, loadAverageBefore: loadBefore, loadAverageAfter: loadavg() },
+    seconds: (performance.now() - started) / 1000,
+    authorizer,
+    roundTrips,
+    flows,
+    bundles,
+    peer,
+    budgets: judge(authorizer, roundTrips, bundles, flows),
+    notes,
+  };
+} finally {
+  await world.stop();
+}
+
+if (results.machine.loadAverageBefore[0] > results.machine.cpus * 0.5) {
+  notes.push(`The machine was busy before the run (load ${results.machine.loadAverageBefore[0].toFixed(2)} on ${results.machine.cpus} cores): absolute numbers are noisy; the authorizer ratio is measured in interleaved slices to resist that.`);
+}
+const before = newestBefore();
+mkdirSync(RESULTS, { recursive: true });
+// Try-out runs stay out of the committed results.
+const name = quick ? join('tmp', `${results.date}-quick`) : label === 'latest' ? results.date : `${results.date}-${label}`;
+mkdirSync(join(RESULTS, 'tmp'), { recursive: true });
+writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+if (label !== 'before' && !quick) {
+  writeFileSync(join(RESULTS, 'latest.md'), markdown(results, before));
+  writeFileSync(join(RESULTS, 'latest.svg'), chart(results, before));
+  updateReadme(results, before);
+}
+
+console.log(`\nBudgets (${results.date}, ${label}; results in bench/results/${name}.json)`);
+for (const b of results.budgets) console.log(`  ${b.pass ? 'PASS' : 'FAIL'}  ${b.name}: ${b.measured}  [limit ${b.limit}]`);
+for (const n of notes) console.log(`  note: ${n}`);
+console.log(`${results.budgets.filter((b) => b.pass).length}/${results.budgets.length} budgets pass; the run took ${Math.round(results.seconds)} s.`);
