@@ -3,10 +3,11 @@
  * with the esbuild options serverless.yml gives serverless-esbuild, then imported in a fresh process.
  */
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { type Plugin, build } from 'esbuild';
 import { ROOT, readServerlessYml } from '../scripts/local-stack';
 import { median } from './stats';
 
@@ -67,6 +68,8 @@ export async function measureBundles(env: NodeJS.ProcessEnv, repeats = 3): Promi
     mainFields: options.mainFields,
     banner: options.banner,
     external: options.external,
+    // The plugins serverless.yml names (the console's assets), so each bundle is the deployed one.
+    plugins: options.plugins ? (createRequire(import.meta.url)(join(ROOT, options.plugins)) as Plugin[]) : [],
     outExtension: { '.js': '.mjs' },
     logLevel: 'error',
   });

@@ -1,6 +1,6 @@
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
-// Only the password list: the package's index also decompresses its diceware list (33 kB) at import.
-import commonPasswordList from '@zxcvbn-ts/language-common/dist/passwords.json.mjs';
+import { brotliDecompressSync } from 'node:zlib';
+import { COMMON_PASSWORDS } from './data/common-passwords';
 import type { Config } from './config';
 import { AppError } from './errors';
 
@@ -32,7 +32,7 @@ let common: Set<string> | undefined;
 
 /** The ~49,000 most common passwords (zxcvbn's list, ranked from breach corpora), lower-cased. */
 function commonPasswords(): Set<string> {
-  common ??= new Set(commonPasswordList.map((p) => String(p).toLowerCase()));
+  common ??= new Set(brotliDecompressSync(Buffer.from(COMMON_PASSWORDS, 'base64')).toString('utf8').split('\n').map((p) => p.toLowerCase()));
   return common;
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { AppError } from '../errors';
-import type { Runtime } from '../runtime';
+import type { TokenRuntime } from '../token-runtime';
 import { type KeyInfo, type KeySetDocument, describeKeySet, parseKeySet, rotateKeySet } from '../tokens';
 
 /**
@@ -22,7 +22,7 @@ function readKeyFile(file: string): KeySetDocument {
  * stack has a key file it may rewrite, rotation is available and keys written there but not yet
  * running are listed as pending.
  */
-export async function listSigningKeys(rt: Runtime) {
+export async function listSigningKeys(rt: TokenRuntime) {
   const running = await describeKeySet(parseKeySet(rt.config.signingKeys));
   const file = rt.config.signingKeysFile;
   const runningKids = new Set(running.map((k) => k.kid));
@@ -37,7 +37,7 @@ export async function listSigningKeys(rt: Runtime) {
  * Writes a rotated key set to the stack's key file (new active keys, the old ones kept to verify);
  * the stack signs with them once restarted. Throws BadRequest where keys come from configuration only.
  */
-export async function rotateSigningKeys(rt: Runtime) {
+export async function rotateSigningKeys(rt: TokenRuntime) {
   const file = rt.config.signingKeysFile;
   if (!file) {
     throw new AppError('BadRequest', 'this deployment reads its signing keys from its configuration: rotate the key set in your key store and redeploy');

@@ -1,3 +1,6 @@
+import { brotliDecompressSync } from 'node:zlib';
+import zxcvbnPasswords from '@zxcvbn-ts/language-common/dist/passwords.json.mjs';
+import { COMMON_PASSWORDS } from '../../lib/data/common-passwords';
 import { describe, expect, it } from 'vitest';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../lib/passwords';
 
@@ -15,5 +18,13 @@ describe('passwords', () => {
     expect(await verifyPassword(undefined, 'correct horse battery')).toBe(false);
     expect(await verifyPassword(real, 'correct horse battery')).toBe(true);
     expect(await verifyPassword(real, 'wrong horse battery')).toBe(false);
+  });
+});
+
+describe('the embedded common-password list', () => {
+  it('is zxcvbn’s list exactly (regenerate with scripts/common-passwords.ts when the package changes)', () => {
+    const embedded = brotliDecompressSync(Buffer.from(COMMON_PASSWORDS, 'base64')).toString('utf8').split('\n');
+    expect(embedded).toEqual(zxcvbnPasswords);
+    expect(embedded.length).toBeGreaterThan(40_000);
   });
 });
