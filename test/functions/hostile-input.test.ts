@@ -140,7 +140,9 @@ describe('fuzzing (fast-check): never a 5xx, never a crash', () => {
       fc.base64String().map((s) => `${head}.${s}.${signature}`),
       fc.jsonValue().map((v) => `${head}.${Buffer.from(JSON.stringify(v)).toString('base64url')}.${signature}`),
       fc.jsonValue().map((v) => `${Buffer.from(JSON.stringify(v)).toString('base64url')}.${payload}.${signature}`),
-      fc.nat({ max: user.access_token.length - 1 }).map((i) => `${user.access_token.slice(0, i)}${user.access_token[i] === 'A' ? 'B' : 'A'}${user.access_token.slice(i + 1)}`),
+      // Any character but the last: its low bits are base64 padding of the signature, so some flips there
+      // decode to the very same signature bytes (a token still valid, rightly).
+      fc.nat({ max: user.access_token.length - 2 }).map((i) => `${user.access_token.slice(0, i)}${user.access_token[i] === 'A' ? 'B' : 'A'}${user.access_token.slice(i + 1)}`),
     );
     await fc.assert(
       fc.asyncProperty(mutated, async (token) => {
