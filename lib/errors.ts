@@ -42,11 +42,14 @@ const WIRE: Partial<Record<ErrorCode, string>> = { LinkConflict: 'AccountNameInU
 
 export class AppError extends Error {
   readonly code: ErrorCode;
+  /** Response headers that go with the error (Retry-After of TooManyRequests). */
+  readonly headers?: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, headers?: Record<string, string>) {
     super(message);
     this.name = 'AppError';
     this.code = code;
+    if (headers) this.headers = headers;
   }
 
   get status(): number {

@@ -3,7 +3,6 @@ import * as v from 'valibot';
 import { config } from './config';
 import { AppError, invalidSession } from './errors';
 import { parseEjson } from './ejson';
-import { TooManyRequests } from './limits';
 import { log } from './log';
 import { StoreUnavailable } from './store';
 
@@ -79,10 +78,7 @@ export function route(fn: (req: Request) => Promise<Reply>): Handler {
 }
 
 function errorReply(error: unknown, req: Request): Reply {
-  if (error instanceof TooManyRequests) {
-    return { ...json(error.status, { error: error.message, error_code: error.wireCode }), headers: { 'Retry-After': String(error.retryAfterSeconds) } };
-  }
-  if (error instanceof AppError) return json(error.status, { error: error.message, error_code: error.wireCode });
+  if (error instanceof AppError) return { ...json(error.status, { error: error.message, error_code: error.wireCode }), headers: error.headers };
   if (error instanceof StoreUnavailable) {
     log('warn', 'storage unavailable', { requestId: req.requestId, path: req.path, error: error.cause });
     return json(503, { error: 'service temporarily unavailable, please retry', error_code: 'ServiceUnavailable' });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { ObjectId } from 'bson';
 
 /** A new 24-hex ObjectId string: user, session, device and registration ids. */
@@ -32,4 +32,11 @@ export function derivedId(name: string): string {
 /** SHA-256 of a secret, hex: what is stored in place of refresh tokens. */
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
+}
+
+/** Whether two hex hashes (hashSecret) are equal, compared in constant time. */
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
 }

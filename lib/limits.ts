@@ -48,7 +48,7 @@ export function waitSeconds(rule: LimitRule, counter: LimitCounter | undefined, 
 /** 429 with Retry-After; the same words whatever the limit, so it tells nothing about accounts. */
 export class TooManyRequests extends AppError {
   constructor(readonly retryAfterSeconds: number) {
-    super('TooManyRequests', 'too many requests, please retry later');
+    super('TooManyRequests', 'too many requests, please retry later', { 'Retry-After': String(retryAfterSeconds) });
   }
 }
 
@@ -79,7 +79,7 @@ export async function countOrRefuse(rt: Runtime, events: LimitEvent[]): Promise<
 }
 
 /** Counts failures after the fact (wrong passwords, wrong tokens). */
-export async function countFailures(rt: Runtime, events: LimitEvent[]): Promise<void> {
+async function countFailures(rt: Runtime, events: LimitEvent[]): Promise<void> {
   await count(rt, events);
 }
 
@@ -89,7 +89,7 @@ function refused(events: LimitEvent[], seconds: number): TooManyRequests {
 }
 
 /** Refuses with TooManyRequests while any event's counter says wait; one read. */
-export async function refuseWhileLimited(rt: Runtime, events: LimitEvent[]): Promise<void> {
+async function refuseWhileLimited(rt: Runtime, events: LimitEvent[]): Promise<void> {
   const { counters } = await rt.store.readLimits(events.map((e) => limitId(e.name, e.subject)));
   refuseIfWaiting(rt, events, counters);
 }
@@ -149,20 +149,15 @@ export async function openPasswordGate(rt: Runtime, emailKey: string, source: st
   };
 }
 
-/** A registration from `source`: counted per address, and per email for the mail it may send. */
-export async function limitRegistration<T>(rt: Runtime, source: string, email: string, register: () => Promise<T>): Promise<T> {
+/**
+ * A request that may mail an address or call its confirmation/reset function (register, confirm/send,
+ * reset/send and the /call variants): counted per client address under `perAddress`, and per email under
+ * send.email so that no one can flood one mailbox from many addresses.
+ */
+export async function limitMailing<T>(rt: Runtime, perAddress: 'register.ip' | 'send.ip', source: string, email: string, action: () => Promise<T>): Promise<T> {
   await countOrRefuse(rt, [
-    { name: 'register.ip', subject: sourceKey(source) },
+    { name: perAddress, subject: sourceKey(source) },
     { name: 'send.email', subject: emailKey(email) },
   ]);
-  return register();
-}
-
-/** A request that mails an address or calls its confirmation/reset function: counted per address and per email. */
-export async function limitSends<T>(rt: Runtime, source: string, email: string, send: () => Promise<T>): Promise<T> {
-  await countOrRefuse(rt, [
-    { name: 'send.ip', subject: sourceKey(source) },
-    { name: 'send.email', subject: emailKey(email) },
-  ]);
-  return send();
+  return action();
 }

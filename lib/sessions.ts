@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { invalidSession, refreshTokenNotFound } from './errors';
-import { hashSecret, newObjectId } from './ids';
+import { hashSecret, newObjectId, sameHash } from './ids';
 import { securityEvent } from './log';
 import type { Runtime } from './runtime';
 import { refreshTokenSeconds } from './app-settings';
@@ -28,12 +28,6 @@ export function isSessionLive(session: Session | undefined, user: User | undefin
   if (!session || !user || user.disabled) return false;
   if (session.expiresAt * 1000 <= now) return false;
   return user.sessionsValidAfter === undefined || session.createdAt >= user.sessionsValidAfter;
-}
-
-function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** How long a rotated-away refresh token still gets the same new pair: a retry of a lost response. */

@@ -1,6 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { AppError } from './errors';
-import { hashSecret, isObjectIdHex, newObjectId } from './ids';
+import { hashSecret, isObjectIdHex, newObjectId, sameHash } from './ids';
 import type { Runtime } from './runtime';
 import type { UserpassToken } from './store';
 
@@ -29,8 +29,7 @@ export async function redeemToken(rt: Runtime, purpose: UserpassToken['purpose']
   if (!isObjectIdHex(tokenId)) throw invalid();
   const stored = await rt.store.takeUserpassToken(tokenId);
   if (!stored || stored.purpose !== purpose || stored.expiresAt * 1000 <= rt.clock()) throw invalid();
-  const [a, b] = [Buffer.from(stored.tokenHash, 'hex'), Buffer.from(hashSecret(token), 'hex')];
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw invalid();
+  if (!sameHash(stored.tokenHash, hashSecret(token))) throw invalid();
   return stored;
 }
 

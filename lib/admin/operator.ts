@@ -2,9 +2,8 @@
  * The operator's side of the admin API that needs no storage: login, admin tokens, profile and apps.
  * Kept apart from the app-scoped routes so these functions bundle no DynamoDB client.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { AppError } from '../errors';
-import { NO_DEVICE, derivedId, hashSecret } from '../ids';
+import { NO_DEVICE, derivedId, hashSecret, sameHash } from '../ids';
 import { type Request, bearerToken } from '../http';
 import type { TokenRuntime } from '../token-runtime';
 
@@ -19,9 +18,8 @@ function adminId(rt: TokenRuntime): string {
  */
 export async function adminLogIn(rt: TokenRuntime, username: string, secret: string) {
   const admin = rt.config.admin;
-  const given = Buffer.from(hashSecret(secret), 'hex');
-  const expected = Buffer.from(admin?.apiKeyHash ?? hashSecret('no admin configured'), 'hex');
-  if (!admin || username !== admin.username || !timingSafeEqual(given, expected)) {
+  const expected = admin?.apiKeyHash ?? hashSecret('no admin configured');
+  if (!admin || username !== admin.username || !sameHash(hashSecret(secret), expected)) {
     throw new AppError('InvalidPassword', 'invalid username/password');
   }
   const tokens = await rt.adminTokens.sign(adminId(rt));

@@ -11,10 +11,11 @@ import { emailKey } from '../../lib/emails';
 import { DEFAULT_LIMITS, type LimitName } from '../../lib/limit-rules';
 import { TooManyRequests, limitId, sourceKey, waitSeconds } from '../../lib/limits';
 import { logInWithPassword, registerUser } from '../../lib/providers/local-userpass';
-import { type Runtime, buildRuntime } from '../../lib/runtime';
+import type { Runtime } from '../../lib/runtime';
 import { createDocumentClient } from '../../lib/store/dynamo';
 import { limitItem } from '../../lib/store/items';
 import { APP, CLIENT, invoke, uniqueEmail } from '../helpers/events';
+import { runtimeWithClock } from '../helpers/users';
 
 const PASSWORD = 'a long password';
 const providers = `${CLIENT}/app/${APP}/auth/providers/local-userpass`;
@@ -26,10 +27,8 @@ function newIp(): string {
 }
 
 /** A runtime with the default limits (or `limits`) and a clock the test moves. */
-async function limitedRuntime(limits?: object): Promise<{ rt: Runtime; clock: { now: number } }> {
-  const clock = { now: Date.now() };
-  const env = { ...process.env, GATEHOUSE_LIMITS: limits ? JSON.stringify(limits) : '' };
-  return { rt: await buildRuntime(loadConfig(env), () => clock.now), clock };
+function limitedRuntime(limits?: object): Promise<{ rt: Runtime; clock: { now: number } }> {
+  return runtimeWithClock({ GATEHOUSE_LIMITS: limits ? JSON.stringify(limits) : '' });
 }
 
 async function registered(rt: Runtime): Promise<string> {

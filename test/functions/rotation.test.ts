@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { handler as profile } from '../../functions/auth/profile';
 import { handler as refresh } from '../../functions/session/refresh';
-import { loadConfig } from '../../lib/config';
-import { type Runtime, buildRuntime } from '../../lib/runtime';
 import { ROTATION_RETRY_MS, authenticate, refreshAccessToken, rotateRefreshToken } from '../../lib/sessions';
 import { CLIENT, invoke } from '../helpers/events';
-import { anonymousUser } from '../helpers/users';
+import { anonymousUser, runtimeWithClock } from '../helpers/users';
 
 const session = `${CLIENT}/auth/session`;
 
-async function clockedRuntime(): Promise<{ rt: Runtime; clock: { now: number } }> {
-  const clock = { now: Date.now() };
-  return { rt: await buildRuntime(loadConfig(process.env), () => clock.now), clock };
-}
 
 function code(promise: Promise<unknown>): Promise<string> {
   return promise.then(
@@ -37,7 +31,7 @@ describe('refresh rotation (opt-in)', () => {
   });
 
   it('answers a retry within the window with the very same pair, and a later replay ends the session', async () => {
-    const { rt, clock } = await clockedRuntime();
+    const { rt, clock } = await runtimeWithClock();
     const user = await anonymousUser();
     const first = await rotateRefreshToken(rt, user.refresh_token);
     clock.now += ROTATION_RETRY_MS - 1000;
@@ -51,7 +45,7 @@ describe('refresh rotation (opt-in)', () => {
   });
 
   it('ends the session when a token two rotations old comes back, even within the window', async () => {
-    const { rt } = await clockedRuntime();
+    const { rt } = await runtimeWithClock();
     const user = await anonymousUser();
     const second = await rotateRefreshToken(rt, (await rotateRefreshToken(rt, user.refresh_token)).refresh_token);
     expect(await code(refreshAccessToken(rt, user.refresh_token))).toBe('InvalidSession');

@@ -35,3 +35,9 @@ export async function emailUser(password = 'correct horse'): Promise<LoggedIn & 
 export function runtimeAt(offsetMs: number, env: Record<string, string> = {}): Promise<Runtime> {
   return buildRuntime(loadConfig({ ...process.env, ...env }), () => Date.now() + offsetMs);
 }
+
+/** A runtime on the test environment's settings (with `env` on top) and a clock the test moves. */
+export async function runtimeWithClock(env: Record<string, string> = {}): Promise<{ rt: Runtime; clock: { now: number } }> {
+  const clock = { now: Date.now() };
+  return { rt: await buildRuntime(loadConfig({ ...process.env, ...env }), () => clock.now), clock };
+}

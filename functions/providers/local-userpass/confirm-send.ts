@@ -1,5 +1,5 @@
 import { empty, readBody, requireApp, route } from '../../../lib/http';
-import { limitSends } from '../../../lib/limits';
+import { limitMailing } from '../../../lib/limits';
 import { resendConfirmationEmail } from '../../../lib/userpass-confirm';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
@@ -8,6 +8,6 @@ export const handler = route(async (req) => {
   requireApp(req);
   const body = readBody(req, schemas.email);
   const rt = await runtime();
-  await limitSends(rt, req.sourceIp, body.email, () => resendConfirmationEmail(rt, body.email));
+  await limitMailing(rt, 'send.ip', req.sourceIp, body.email, () => resendConfirmationEmail(rt, body.email));
   return empty(204);
 });

@@ -1,5 +1,5 @@
 import { empty, readBody, requireApp, route } from '../../../lib/http';
-import { limitRegistration } from '../../../lib/limits';
+import { limitMailing } from '../../../lib/limits';
 import { registerUser } from '../../../lib/providers/local-userpass';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
@@ -9,6 +9,6 @@ export const handler = route(async (req) => {
   requireApp(req);
   const body = readBody(req, schemas.register);
   const rt = await runtime();
-  await limitRegistration(rt, req.sourceIp, body.email, () => registerUser(rt, body.email, body.password));
+  await limitMailing(rt, 'register.ip', req.sourceIp, body.email, () => registerUser(rt, body.email, body.password));
   return empty(201);
 });

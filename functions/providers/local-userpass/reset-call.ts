@@ -1,5 +1,5 @@
 import { empty, readBody, requireApp, route } from '../../../lib/http';
-import { limitSends } from '../../../lib/limits';
+import { limitMailing } from '../../../lib/limits';
 import { callResetFunction } from '../../../lib/userpass-reset';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
@@ -9,6 +9,6 @@ export const handler = route(async (req) => {
   requireApp(req);
   const body = readBody(req, schemas.resetCall);
   const rt = await runtime();
-  await limitSends(rt, req.sourceIp, body.email, () => callResetFunction(rt, body.email, body.password, body.arguments));
+  await limitMailing(rt, 'send.ip', req.sourceIp, body.email, () => callResetFunction(rt, body.email, body.password, body.arguments));
   return empty(204);
 });

@@ -1,5 +1,5 @@
 import { empty, readBody, requireApp, route } from '../../../lib/http';
-import { limitSends } from '../../../lib/limits';
+import { limitMailing } from '../../../lib/limits';
 import { sendResetEmail } from '../../../lib/userpass-reset';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
@@ -8,6 +8,6 @@ export const handler = route(async (req) => {
   requireApp(req);
   const body = readBody(req, schemas.email);
   const rt = await runtime();
-  await limitSends(rt, req.sourceIp, body.email, () => sendResetEmail(rt, body.email));
+  await limitMailing(rt, 'send.ip', req.sourceIp, body.email, () => sendResetEmail(rt, body.email));
   return empty(204);
 });
