@@ -53,6 +53,13 @@ describe('serverless package', () => {
     expect(shared.flatMap((s: any) => s.Action).filter((a: string) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 
+  it("stays well under CloudFormation's 500 resources per stack (no unused function versions)", () => {
+    const count = Object.keys(resources).length;
+    expect(Object.values(resources).filter((r: any) => r.Type === 'AWS::Lambda::Version')).toEqual([]);
+    // AWS's quota is 500; a new route with its own function costs about six resources.
+    expect(count).toBeLessThanOrEqual(450);
+  });
+
   it('runs on Node 22 or newer with one artifact per function', () => {
     const functions = Object.values(resources).filter((r: any) => r.Type === 'AWS::Lambda::Function') as any[];
     expect(functions.length).toBeGreaterThan(10);
