@@ -27,6 +27,8 @@ export interface Reply {
   /** Sent as it is with this Content-Type instead of JSON (the console's page and assets). */
   readonly text?: { readonly contentType: string; readonly body: string };
   readonly headers?: Readonly<Record<string, string>>;
+  /** Set-Cookie values (API Gateway's payload 2.0 `cookies`). */
+  readonly cookies?: readonly string[];
 }
 
 export type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -159,10 +161,28 @@ export function preflightHeaders(): Record<string, string> {
 function toResult(reply: Reply, req: Request): APIGatewayProxyStructuredResultV2 {
   const headers = { ...corsHeaders(req), ...reply.headers };
   if (req.method === 'OPTIONS') Object.assign(headers, preflightHeaders());
-  if (reply.text) return { statusCode: reply.status, headers: { ...headers, 'Content-Type': reply.text.contentType }, body: reply.text.body };
-  if (reply.body === undefined) return { statusCode: reply.status, headers };
+  const cookies = reply.cookies?.length ? { cookies: [...reply.cookies] } : {};
+  if (reply.text) return { statusCode: reply.status, headers: { ...headers, 'Content-Type': reply.text.contentType }, body: reply.text.body, ...cookies };
+  if (reply.body === undefined) return { statusCode: reply.status, headers, ...cookies };
   headers['Content-Type'] = 'application/json';
-  return { statusCode: reply.status, headers, body: JSON.stringify(reply.body) };
+  return { statusCode: reply.status, headers, body: JSON.stringify(reply.body), ...cookies };
+}
+
+/** A request cookie by name (API Gateway's payload 2.0 moves them to `cookies`; a Cookie header also counts). */
+export function requestCookie(req: Request, name: string): string | undefined {
+  const pairs = [...(req.event.cookies ?? []), ...(req.headers.cookie ?? '').split(';')];
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+/** An HTML form's fields (`application/x-www-form-urlencoded`); throws BadRequest for another type. */
+export function readForm(req: Request): Record<string, string> {
+  const type = req.headers['content-type'];
+  if (type && !/^application\/x-www-form-urlencoded\b/i.test(type)) throw new AppError('BadRequest', 'expected a form body');
+  return Object.fromEntries(new URLSearchParams(req.rawBody));
 }
 
 /**

@@ -1,9 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readDeviceInfo } from './devices';
 import { AppError } from './errors';
+import { type Reply, redirect } from './http';
+import { hashSecret, sameHash } from './ids';
 import { type LinkInfo, linkToSession, signIn } from './linking';
-import { log } from './log';
+import { log, securityEvent } from './log';
 import type { AuthInfo, ProvenIdentity } from './login';
+import { confirmPage } from './oauth-confirm-page';
 import { FACEBOOK, exchangeFacebookCode, facebookAuthorizeUrl, facebookIdentity } from './providers/oauth2-facebook';
 import { GOOGLE, exchangeGoogleCode, googleAuthorizeUrl, googleIdentity } from './providers/oauth2-google';
 import { requireProvider } from './providers/settings';
@@ -52,15 +55,38 @@ function decodeDevice(encoded: string | undefined): Record<string, string> {
   }
 }
 
+/** A started flow: the provider's consent URL, and the cookie that binds the flow to this browser. */
+export interface StartedRedirect {
+  location: string;
+  cookie: string;
+}
+
+/** Flow and confirmation ids: 24 random bytes, base64url. */
+const FLOW_ID = /^[A-Za-z0-9_-]{32}$/;
+
 /**
- * Starts a browser login or link: remembers the flow (with its PKCE verifier) and answers the
- * provider's consent URL. Throws InvalidParameter, AuthProviderNotFound, InvalidSession (link).
+ * The cookie of one flow: `__Host-` (Secure, Path=/, no Domain: only this host sets or reads it),
+ * HttpOnly, SameSite=Lax so that it comes back on the provider's top-level redirect to the callback.
  */
-export async function startRedirect(rt: Runtime, callbackUrl: string, start: RedirectStart): Promise<string> {
+function bindingCookieName(flowId: string): string {
+  return `__Host-gatehouse-flow-${flowId.slice(0, 16)}`;
+}
+
+function bindingCookie(flowId: string, value: string, maxAge: number): string {
+  return `${bindingCookieName(flowId)}=${value}; Max-Age=${maxAge}; Path=/; Secure; HttpOnly; SameSite=Lax`;
+}
+
+/**
+ * Starts a browser login or link: remembers the flow (with its PKCE verifier and the hash of a secret
+ * set as a cookie in this browser) and answers the provider's consent URL. Throws InvalidParameter,
+ * AuthProviderNotFound, InvalidSession (link).
+ */
+export async function startRedirect(rt: Runtime, callbackUrl: string, start: RedirectStart): Promise<StartedRedirect> {
   const settings = settingsOf(rt, start.provider);
   checkRedirect(settings.redirectUris, start.redirect);
   if (!/^[A-Za-z0-9._~-]{1,128}$/.test(start.state)) throw new AppError('InvalidParameter', 'state must be 1 to 128 URL-safe characters');
   const link = start.linkToken ? await authenticate(rt, start.linkToken) : undefined;
+  const binding = randomBytes(32).toString('base64url');
   const state: OAuthState = {
     id: randomBytes(24).toString('base64url'),
     provider: start.provider,
@@ -70,13 +96,16 @@ export async function startRedirect(rt: Runtime, callbackUrl: string, start: Red
     codeVerifier: randomBytes(48).toString('base64url'),
     device: decodeDevice(start.device),
     ...(link ? { link: { userId: link.user.id, sessionId: link.claims.sessionId, deviceId: link.claims.deviceId } } : {}),
+    bindingHash: hashSecret(binding),
     expiresAt: Math.floor(rt.clock() / 1000) + FLOW_SECONDS,
   };
   await rt.store.saveOAuthState(state);
   const challenge = createHash('sha256').update(state.codeVerifier).digest('base64url');
-  return start.provider === GOOGLE
-    ? googleAuthorizeUrl(rt.config.providers.google!, callbackUrl, state.id, challenge)
-    : facebookAuthorizeUrl(rt.config.providers.facebook!, callbackUrl, state.id, challenge);
+  const location =
+    start.provider === GOOGLE
+      ? googleAuthorizeUrl(rt.config.providers.google!, callbackUrl, state.id, challenge)
+      : facebookAuthorizeUrl(rt.config.providers.facebook!, callbackUrl, state.id, challenge);
+  return { location, cookie: bindingCookie(state.id, binding, FLOW_SECONDS) };
 }
 
 async function identityFromCode(rt: Runtime, flow: OAuthState, code: string): Promise<ProvenIdentity> {
@@ -105,23 +134,101 @@ function fragment(rt: Runtime, flow: OAuthState, outcome: { auth?: AuthInfo | Li
   return `${flow.clientRedirect.split('#')[0]}#${pairs.join('&')}`;
 }
 
+/** OAuth 2.0's error codes (RFC 6749 §4.1.2.1, OpenID Connect §3.1.2.6): the only words of a provider the app sees. */
+const PROVIDER_ERRORS = new Set([
+  'access_denied', 'invalid_request', 'unauthorized_client', 'unsupported_response_type', 'invalid_scope', 'server_error',
+  'temporarily_unavailable', 'interaction_required', 'login_required', 'account_selection_required', 'consent_required',
+]);
+
+/** A provider's refusal in our own words: its free-text description never reaches the app's page. */
+function providerRefusal(error: string | undefined): AppError {
+  if (!error) return new AppError('AuthError', 'the provider sent no authorization code');
+  return new AppError('AuthError', PROVIDER_ERRORS.has(error) ? `the provider refused: ${error}` : 'the provider refused the login');
+}
+
+const PROVIDER_NAMES: Record<string, string> = { [GOOGLE]: 'Google', [FACEBOOK]: 'Facebook' };
+
+function expired(rt: Runtime, flow: OAuthState): boolean {
+  return flow.expiresAt * 1000 <= rt.clock();
+}
+
+/** Logs in or links as the flow asked, and answers the app's page with the result. */
+async function complete(rt: Runtime, flow: OAuthState, proven: ProvenIdentity): Promise<string> {
+  const auth = flow.link ? await linkToSession(rt, flow.link, proven) : await signIn(rt, proven, flow.device);
+  return fragment(rt, flow, { auth });
+}
+
+function failed(rt: Runtime, flow: OAuthState, error: unknown): string {
+  if (!(error instanceof AppError)) throw error;
+  log('info', 'oauth redirect flow failed', { provider: flow.provider, code: error.code, reason: error.message });
+  return fragment(rt, flow, { error: error.message });
+}
+
+/** Who the person consenting would extend: the account's email or name, else its id. */
+async function accountLabel(rt: Runtime, link: NonNullable<OAuthState['link']>): Promise<string> {
+  const { user, session } = await rt.store.getUserAndSession(link.userId, link.sessionId);
+  if (!user || !session) throw new AppError('InvalidSession', 'invalid session');
+  const named = [user.data.email, user.data.name].find((v): v is string => typeof v === 'string' && v !== '');
+  const anonymous = user.identities.every((i) => i.provider_type === 'anon-user');
+  return named ?? (anonymous ? `an anonymous account (id ${user.id})` : `the account with id ${user.id}`);
+}
+
+/** Parks the proven identity under a new one-time id and asks the person consenting (see confirmPage). */
+async function askToConfirm(rt: Runtime, flow: OAuthState, proven: ProvenIdentity): Promise<Reply> {
+  const linkTo = flow.link ? await accountLabel(rt, flow.link) : undefined;
+  const id = randomBytes(24).toString('base64url');
+  const { bindingHash: _binding, ...rest } = flow;
+  await rt.store.saveOAuthState({ ...rest, id, pending: { identity: proven.identity, data: proven.data }, expiresAt: Math.floor(rt.clock() / 1000) + FLOW_SECONDS });
+  securityEvent('oauth.unbound_callback', { provider: flow.provider, link: Boolean(flow.link) });
+  const account = [proven.data.email, proven.data.name].find((v): v is string => typeof v === 'string' && v !== '') ?? proven.identity.id;
+  return confirmPage({
+    appId: rt.config.appId,
+    providerName: PROVIDER_NAMES[flow.provider] ?? flow.provider,
+    providerAccount: account,
+    ...(linkTo ? { linkTo } : {}),
+    action: flow.callbackUrl,
+    flow: id,
+    returnTo: flow.clientRedirect,
+  });
+}
+
 /**
- * Finishes a browser flow at the provider's callback: exchanges the code (with the PKCE verifier),
- * logs in or links, and answers the client page URL with the result in its fragment. Throws
- * BadRequest only when the flow is unknown, since there is no page to send the error to.
+ * Finishes a browser flow at the provider's callback: exchanges the code (with the PKCE verifier)
+ * and, when the callback came to the browser that started the flow (its cookie), logs in or links and
+ * redirects to the app's page with the result in its fragment. A callback in any other browser gets a
+ * page asking the person consenting to confirm (login CSRF, RFC 9700 §4.7). Throws BadRequest only
+ * when the flow is unknown, since there is no page to send the error to.
  */
-export async function finishRedirect(rt: Runtime, query: Record<string, string>): Promise<string> {
-  const flow = query.state ? await rt.store.takeOAuthState(query.state) : undefined;
-  if (!flow) throw new AppError('BadRequest', 'unknown or already used OAuth state');
+export async function finishRedirect(rt: Runtime, query: Record<string, string>, cookie: (name: string) => string | undefined): Promise<Reply> {
+  const flow = query.state && FLOW_ID.test(query.state) ? await rt.store.takeOAuthState(query.state) : undefined;
+  if (!flow || flow.pending) throw new AppError('BadRequest', 'unknown or already used OAuth state');
+  const cleared = { cookies: [bindingCookie(flow.id, '', 0)] };
   try {
-    if (flow.expiresAt * 1000 <= rt.clock()) throw new AppError('AuthError', 'the login took too long, please try again');
-    if (query.error || !query.code) throw new AppError('AuthError', `the provider refused: ${query.error_description ?? query.error ?? 'no code'}`);
+    if (expired(rt, flow)) throw new AppError('AuthError', 'the login took too long, please try again');
+    if (query.error || !query.code) throw providerRefusal(query.error);
     const proven = await identityFromCode(rt, flow, query.code);
-    const auth = flow.link ? await linkToSession(rt, flow.link, proven) : await signIn(rt, proven, flow.device);
-    return fragment(rt, flow, { auth });
+    const secret = cookie(bindingCookieName(flow.id));
+    const bound = Boolean(flow.bindingHash && secret && sameHash(hashSecret(secret), flow.bindingHash));
+    if (!bound) return { ...(await askToConfirm(rt, flow, proven)), ...cleared };
+    return { ...redirect(await complete(rt, flow, proven)), ...cleared };
   } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    log('info', 'oauth redirect flow failed', { provider: flow.provider, code: error.code, reason: error.message });
-    return fragment(rt, flow, { error: error.message });
+    return { ...redirect(failed(rt, flow, error)), ...cleared };
+  }
+}
+
+/**
+ * The answer of the confirmation page: goes on with the parked identity on "continue", tells the app
+ * the login was cancelled otherwise; either way the confirmation is used up. Throws BadRequest when it
+ * is unknown or already used.
+ */
+export async function confirmRedirect(rt: Runtime, form: Record<string, string>): Promise<Reply> {
+  const flow = form.flow && FLOW_ID.test(form.flow) ? await rt.store.takeOAuthState(form.flow) : undefined;
+  if (!flow?.pending) throw new AppError('BadRequest', 'unknown or already used confirmation');
+  try {
+    if (expired(rt, flow)) throw new AppError('AuthError', 'the login took too long, please try again');
+    if (form.decision !== 'continue') throw new AppError('AuthError', 'the login was cancelled');
+    return redirect(await complete(rt, flow, flow.pending));
+  } catch (error) {
+    return redirect(failed(rt, flow, error));
   }
 }

@@ -100,6 +100,13 @@ export interface OAuthState {
   device: Record<string, string>;
   /** Set when the flow links to the user of this session. */
   link?: { userId: string; sessionId: string; deviceId: string };
+  /** SHA-256 of the secret in the cookie of the browser that started the flow (absent: never bound). */
+  bindingHash?: string;
+  /**
+   * A flow whose callback came to another browser: the identity the provider proved, waiting for the
+   * person consenting to confirm on Gatehouse's page (the record is then keyed by that page's id).
+   */
+  pending?: { identity: Omit<Identity, 'provider_id'>; data: Record<string, unknown> };
   expiresAt: number;
 }
 

@@ -40,7 +40,7 @@ export async function facebookToken(user: GraphUser, appId?: string): Promise<st
 }
 
 /** The provider configuration the whole run uses, pointing at the fakes. */
-export function providersFor(oidcUrl: string, graphUrl: string, lambdaFunction: string) {
+export function providersFor(oidcUrl: string, graphUrl: string, lambdaFunction: string, appPages: string[] = []) {
   const fields = ['name', 'email', 'picture', 'first_name', 'last_name'];
   return {
     'anon-user': { enabled: true },
@@ -72,7 +72,7 @@ export function providersFor(oidcUrl: string, graphUrl: string, lambdaFunction: 
       jwksUrl: `${oidcUrl}/jwks`,
       tokenUrl: `${oidcUrl}/token`,
       authorizeUrl: `${oidcUrl}/authorize`,
-      redirectUris: [CLIENT_PAGE],
+      redirectUris: [CLIENT_PAGE, ...appPages],
       metadataFields: fields,
     },
     'oauth2-facebook': {
@@ -81,7 +81,7 @@ export function providersFor(oidcUrl: string, graphUrl: string, lambdaFunction: 
       appSecret: FACEBOOK_APP.secret,
       graphUrl: graphUrl,
       dialogUrl: `${graphUrl}/dialog/oauth`,
-      redirectUris: [CLIENT_PAGE],
+      redirectUris: [CLIENT_PAGE, ...appPages],
       metadataFields: fields,
     },
   };

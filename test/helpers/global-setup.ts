@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { LOCAL_STAGE, createTables, freePort, startDynamo, startOffline } from '../../scripts/local-stack';
 import { generateKeySet } from '../../lib/tokens';
+import { startAppPages } from '../e2e/app-pages';
 import { startFakeGraph } from '../fakes/graph';
 import { startFakeOidc } from '../fakes/oidc';
 import { FACEBOOK_APP, GOOGLE_CLIENT, GOOGLE_SECRET, providersFor } from '../fakes/world';
@@ -19,6 +20,8 @@ declare module 'vitest' {
     customDataTable: string;
     fakeOidcUrl: string;
     fakeGraphUrl: string;
+    /** The app pages of the browser tests (test/e2e/app-pages.ts): on the stack's site, and on another. */
+    appPages: { sameSite: string; crossSite: string };
   }
 }
 
@@ -47,7 +50,9 @@ export const TEST_LIMITS = JSON.stringify({
 export default async function setup(project: TestProject) {
   const oidc = await startFakeOidc({ [GOOGLE_CLIENT]: GOOGLE_SECRET });
   const graph = await startFakeGraph(FACEBOOK_APP);
-  const providers = JSON.stringify(providersFor(oidc.url, graph.url, `gatehouse-${LOCAL_STAGE}-exampleAuth`));
+  const pages = await startAppPages();
+  project.provide('appPages', { sameSite: pages.sameSite, crossSite: pages.crossSite });
+  const providers = JSON.stringify(providersFor(oidc.url, graph.url, `gatehouse-${LOCAL_STAGE}-exampleAuth`, pages.redirectUris));
   project.provide('providers', providers);
   project.provide('fakeOidcUrl', oidc.url);
   project.provide('fakeGraphUrl', graph.url);
@@ -80,7 +85,7 @@ export default async function setup(project: TestProject) {
   project.provide('lambdaEndpoint', offline.lambdaEndpoint);
   return async () => {
     await offline.stop();
-    await Promise.all([dynamo.stop(), oidc.stop(), graph.stop()]);
+    await Promise.all([dynamo.stop(), oidc.stop(), graph.stop(), pages.stop()]);
     rmSync(keyDir, { recursive: true, force: true });
   };
 }
