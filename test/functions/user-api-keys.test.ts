@@ -57,7 +57,8 @@ describe('a password reset ends what a stolen session minted', () => {
     const victim = await emailUser();
     const stolen = victim.refresh_token;
     const minted = await newKey(stolen, 'attacker');
-    expect((await logIn(minted.key)).body.user_id).toBe(victim.user_id);
+    const opened = await logIn(minted.key);
+    expect(opened.body.user_id).toBe(victim.user_id);
 
     const rt = await withReset();
     await sendResetEmail(rt, victim.email);
@@ -65,7 +66,9 @@ describe('a password reset ends what a stolen session minted', () => {
     await resetPassword(rt, link.token, link.tokenId, 'a brand new password');
 
     expect((await logIn(minted.key)).body).toEqual(refused);
-    expect((await invoke(refresh, { method: 'POST', path: `${CLIENT}/auth/session`, token: stolen })).body.error_code).toBe('InvalidSession');
+    for (const token of [stolen, opened.body.refresh_token]) {
+      expect((await invoke(refresh, { method: 'POST', path: `${CLIENT}/auth/session`, token })).body.error_code).toBe('InvalidSession');
+    }
     expect(await listed(victim.user_id)).toEqual([{ _id: minted._id, name: 'attacker', disabled: true }]);
 
     // The owner logs in with the new password and re-enables the keys they trust.
