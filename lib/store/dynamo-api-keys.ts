@@ -1,7 +1,7 @@
 import type { Store } from './index';
 import { ConditionFailed, StoreUnavailable } from './errors';
 import { apiKeyItem, identityItem, toApiKey, userItem } from './items';
-import { SERVER_KEYS_PARTITION, SERVER_KEY_COUNT_KEY, apiKeyKey, credentialKey, apiKeyLookupKey, apiKeyNameKey, serverKeyKey, serverKeyNameKey, userKey } from './keys';
+import { SERVER_KEYS_PARTITION, SERVER_KEY_COUNT_KEY, apiKeyKey, apiKeyLookupKey, apiKeyNameKey, credentialKey, serverKeyKey, serverKeyNameKey, userKey } from './keys';
 import { EXISTS, NOT_EXISTS, type Table, type TransactItem } from './table';
 
 type ApiKeyOperations = Pick<

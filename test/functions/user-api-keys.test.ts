@@ -103,8 +103,8 @@ describe('a password reset ends what a stolen session minted', () => {
     const doc = createDocumentClient({ tableName: base.config.tableName, region: base.config.region, endpoint: base.config.dynamoEndpoint });
     let minted = false;
     doc.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'TransactWriteCommand' && !minted) {
+      (next) => async (args) => {
+        if ((args.input as { TransactItems?: unknown }).TransactItems && !minted) {
           minted = true;
           await newKey(victim.refresh_token, 'slipped');
         }
