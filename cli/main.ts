@@ -11,7 +11,9 @@ import { printTable } from './table';
 
 const USAGE = `usage: npx gatehouse <command> [--url URL] [--json]
   users list [--status enabled|disabled] [--provider TYPE]   users find <email|user id>
-  users create <email> <password>      users disable|enable|delete|revoke <user id>
+  users create <email> <password>      users disable|enable|delete <user id>
+  users revoke <user id> [--keys]      (--keys: disable the user's API keys too)
+  userkeys list <user id>              userkeys disable|enable|delete <user id> <key id>
   pending list                         pending confirm <email>
   serverkeys list                      serverkeys create <name>     serverkeys disable|enable|delete <key id>
   keys rotate [--file keys.json]       (the local stack's key set, or that file; restart or redeploy to use it)`;
@@ -48,6 +50,8 @@ async function main(argv: string[]): Promise<void> {
   const args = [...argv];
   const json = args.includes('--json');
   if (json) args.splice(args.indexOf('--json'), 1);
+  const withKeys = args.includes('--keys');
+  if (withKeys) args.splice(args.indexOf('--keys'), 1);
   const url = flag(args, '--url') ?? process.env.GATEHOUSE_URL ?? 'http://localhost:3000';
   const [area, action, ...rest] = args;
   if (area === 'keys' && action === 'rotate') return void console.log(await rotateLocalKeys(flag(args, '--file')));
@@ -88,8 +92,17 @@ async function main(argv: string[]): Promise<void> {
       await admin.call('PUT', `${app}/users/${first}/${action}`);
       return done(`${action}d ${first}`);
     case 'users revoke':
-      await admin.call('PUT', `${app}/users/${first}/logout`);
-      return done(`revoked every session of ${first}`);
+      await admin.call('PUT', `${app}/users/${first}/logout`, withKeys ? { disable_api_keys: true } : undefined);
+      return done(withKeys ? `revoked every session of ${first} and disabled its API keys` : `revoked every session of ${first}`);
+    case 'userkeys list':
+      return show(await admin.call('GET', `${app}/users/${first}/api_keys`), ['_id', 'name', 'disabled']);
+    case 'userkeys disable':
+    case 'userkeys enable':
+      await admin.call('PUT', `${app}/users/${first}/api_keys/${second}/${action}`);
+      return done(`${action}d key ${second} of ${first}`);
+    case 'userkeys delete':
+      await admin.call('DELETE', `${app}/users/${first}/api_keys/${second}`);
+      return done(`deleted key ${second} of ${first}`);
     case 'users delete':
       await admin.call('DELETE', `${app}/users/${first}`);
       return done(`deleted ${first}`);

@@ -35,6 +35,8 @@ export interface Config {
   readonly providers: ProviderSettings;
   /** Register, reset/send and confirm/send answer alike for known and unknown emails (lib/conceal.ts). */
   readonly concealAccounts: boolean;
+  /** A password reset also disables the user's API keys (account recovery); false keeps App Services' behaviour. */
+  readonly resetDisablesApiKeys: boolean;
   /** Answer link conflicts with InvalidSession, as the real server does (loops realm-web 2.0.1). */
   readonly strictLinkConflictCode: boolean;
   /** Custom user data: one document per user in its own table, embedded in access tokens. */
@@ -197,6 +199,7 @@ export function loadConfig(env: Env): Config {
     providers: parseProviderSettings(providerDocument(env), env),
     strictLinkConflictCode: env.GATEHOUSE_STRICT_LINK_CONFLICT_CODE === 'true',
     concealAccounts: env.GATEHOUSE_CONCEAL_ACCOUNTS === 'true',
+    resetDisablesApiKeys: env.GATEHOUSE_RESET_DISABLES_API_KEYS?.trim() !== 'false',
     customData: customDataConfig(env),
     userCreationFunction: env.GATEHOUSE_USER_CREATION_FUNCTION?.trim()
       ? { name: env.GATEHOUSE_USER_CREATION_FUNCTION.trim(), timeoutMs: integer(env, 'GATEHOUSE_USER_CREATION_TIMEOUT_MS', 5000, 100, 30_000) }

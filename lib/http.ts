@@ -136,10 +136,22 @@ function toRequest(event: APIGatewayProxyEventV2): Request {
   };
 }
 
-/** CORS and caching headers for every response (protocol §1.6). */
+/** The admin API, under the stage prefix if the path carries one. */
+const ADMIN_PATH = /^(\/[^/]+)?\/api\/admin(\/|$)/;
+
+/**
+ * Whether the request is to the admin API, which answers no CORS headers: the console calls it from
+ * its own origin, so a cross-origin caller there is never one of ours.
+ */
+function isAdminPath(path: string): boolean {
+  return ADMIN_PATH.test(path);
+}
+
+/** CORS and caching headers for every response (protocol §1.6); none for CORS on admin routes. */
 export function corsHeaders(req: Request): Record<string, string> {
   const headers: Record<string, string> = { 'Cache-Control': 'no-cache, no-store, must-revalidate', Vary: 'Origin' };
   const origin = req.headers.origin;
+  if (isAdminPath(req.path)) return headers;
   const allowed = config().allowedOrigins;
   if (origin && (allowed.includes('*') || allowed.includes(origin))) {
     headers['Access-Control-Allow-Origin'] = origin;
@@ -160,7 +172,7 @@ export function preflightHeaders(): Record<string, string> {
 
 function toResult(reply: Reply, req: Request): APIGatewayProxyStructuredResultV2 {
   const headers = { ...corsHeaders(req), ...reply.headers };
-  if (req.method === 'OPTIONS') Object.assign(headers, preflightHeaders());
+  if (req.method === 'OPTIONS' && !isAdminPath(req.path)) Object.assign(headers, preflightHeaders());
   const cookies = reply.cookies?.length ? { cookies: [...reply.cookies] } : {};
   if (reply.text) return { statusCode: reply.status, headers: { ...headers, 'Content-Type': reply.text.contentType }, body: reply.text.body, ...cookies };
   if (reply.body === undefined) return { statusCode: reply.status, headers, ...cookies };

@@ -37,5 +37,6 @@ export const schemas = {
   adminUser: v.strictObject({ email: text, password: text }),
   adminKeyName: v.strictObject({ name: text }),
   adminToken: v.strictObject({ token: text }),
+  adminLogout: v.strictObject({ disable_api_keys: v.optional(v.boolean()) }),
   adminRefreshLifetime: v.strictObject({ expiration_time_seconds: v.number() }),
 } as const;

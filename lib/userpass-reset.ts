@@ -5,7 +5,7 @@ import { sendMail } from './mail';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords';
 import { requireProvider } from './providers/settings';
 import type { Runtime } from './runtime';
-import type { Credential } from './store';
+import { ConditionFailed, type Credential } from './store';
 import { askFunction } from './userpass-confirm';
 import { issueToken, redeemToken, tokenLink } from './userpass-tokens';
 
@@ -16,10 +16,21 @@ async function registration(rt: Runtime, email: string): Promise<Credential> {
   return credential;
 }
 
-/** Sets a new password and revokes every session of the user (access and refresh tokens alike). */
+/**
+ * Sets a new password and revokes every session of the user (access and refresh tokens alike). A reset
+ * is account recovery, so by default it also disables the user's API keys: a key minted with a stolen
+ * session would otherwise outlive it. One transaction (a user has at most 20 keys).
+ */
 async function changePassword(rt: Runtime, credential: Credential, password: string): Promise<void> {
-  await rt.store.setPasswordHash(emailKey(credential.email), await hashPassword(password));
-  if (credential.userId) await rt.store.revokeSessions(credential.userId, rt.clock());
+  const change = { emailKey: emailKey(credential.email), passwordHash: await hashPassword(password) };
+  const input = { at: rt.clock(), disableApiKeys: rt.config.resetDisablesApiKeys, password: change };
+  const done = credential.userId
+    ? await rt.store.revokeAccess({ userId: credential.userId, ...input }).catch((error: unknown) => {
+        if (error instanceof ConditionFailed) return false;
+        throw error;
+      })
+    : await rt.store.setPasswordHash(change.emailKey, change.passwordHash);
+  if (!done) throw new AppError('UserpassTokenInvalid', 'invalid token data');
 }
 
 /**

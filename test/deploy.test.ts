@@ -48,6 +48,11 @@ describe('serverless package', () => {
     expect(actionsOf('Console')).toEqual([]);
     expect(actionsOf('AdminSigningKeysRotate')).toEqual([]);
     expect(actionsOf('AdminUsersSessions')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:Query']);
+    expect(actionsOf('AdminUsersApiKeysList')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:Query']);
+    expect(actionsOf('AdminUsersApiKeysDisable')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:UpdateItem']);
+    // Revoking sessions with keys, and a reset, read the user and list its keys before the one transaction.
+    expect(actionsOf('AdminUsersLogout')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(actionsOf('UserpassReset')).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
     expect(resources.LocationLambdaFunction.Properties.Role).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
     const shared = resources.IamRoleLambdaExecution.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
     expect(shared.flatMap((s: any) => s.Action).filter((a: string) => a.startsWith('dynamodb:'))).toEqual([]);

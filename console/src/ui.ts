@@ -18,14 +18,25 @@ export function errorText(error: unknown): string {
 }
 
 /** Asks in a modal <dialog>; focus starts on Cancel, Escape cancels. */
-export function confirmAction(title: string, text: string, ok: string): Promise<boolean> {
+export async function confirmAction(title: string, text: string, ok: string): Promise<boolean> {
+  return (await confirmWithOption(title, text, ok)).ok;
+}
+
+/** As confirmAction, with a checkbox (unticked at first) for `option` when given. */
+export function confirmWithOption(title: string, text: string, ok: string, option?: string): Promise<{ ok: boolean; checked: boolean }> {
   const dialog = byId<HTMLDialogElement>('confirm');
+  const check = byId<HTMLInputElement>('confirm-check');
   byId('confirm-title').textContent = title;
   byId('confirm-text').textContent = text;
   byId('confirm-ok').textContent = ok;
+  byId('confirm-option').hidden = option === undefined;
+  byId('confirm-check-label').textContent = option ?? '';
+  check.checked = false;
   dialog.returnValue = '';
   dialog.showModal();
-  return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true }));
+  return new Promise((resolve) =>
+    dialog.addEventListener('close', () => resolve({ ok: dialog.returnValue === 'ok', checked: option !== undefined && check.checked }), { once: true }),
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import { type ApiKeyView, deleteApiKey, listApiKeys, setApiKeyDisabled } from '../api-keys';
 import { emailKey, checkEmail, USERPASS } from '../emails';
 import { AppError } from '../errors';
 import { isObjectIdHex, newObjectId } from '../ids';
@@ -95,10 +96,41 @@ export async function removeUser(rt: Runtime, userId: string): Promise<void> {
   await deleteUser(rt, await getUser(rt, userId));
 }
 
-/** Revokes every session: refresh tokens fail at once, access tokens at the authorizer within its bound. */
-export async function logOutUser(rt: Runtime, userId: string): Promise<void> {
+/**
+ * Revokes every session: refresh tokens fail at once, access tokens at the authorizer within its bound;
+ * with `disableApiKeys`, in the same write, every API key of the user too. Throws UserNotFound.
+ */
+export async function logOutUser(rt: Runtime, userId: string, options: { disableApiKeys?: boolean } = {}): Promise<void> {
   await getUser(rt, userId);
-  await rt.store.revokeSessions(userId, rt.clock());
+  if (!options.disableApiKeys) return rt.store.revokeSessions(userId, rt.clock());
+  if (!(await rt.store.revokeAccess({ userId, at: rt.clock(), disableApiKeys: true }))) throw new AppError('UserNotFound', 'user not found');
+}
+
+function checkKeyId(keyId: string): void {
+  if (!isObjectIdHex(keyId)) throw new AppError('APIKeyNotFound', 'API key not found');
+}
+
+/** The user's API keys in creation order, never with their secrets. Throws UserNotFound. */
+export async function listUserApiKeys(rt: Runtime, userId: string): Promise<ApiKeyView[]> {
+  return listApiKeys(rt, await getUser(rt, userId));
+}
+
+/** Disables or enables one of the user's API keys (idempotent). Throws UserNotFound, APIKeyNotFound. */
+export async function setUserApiKeyDisabled(rt: Runtime, userId: string, keyId: string, disabled: boolean): Promise<void> {
+  const user = await getUser(rt, userId);
+  checkKeyId(keyId);
+  await setApiKeyDisabled(rt, user, keyId, disabled);
+}
+
+/**
+ * Deletes one of the user's API keys. Throws UserNotFound, APIKeyNotFound, BadRequest for a server
+ * user's key (deleted with its user on the app's api_keys route).
+ */
+export async function deleteUserApiKey(rt: Runtime, userId: string, keyId: string): Promise<void> {
+  const user = await getUser(rt, userId);
+  checkKeyId(keyId);
+  if (user.type === 'server') throw new AppError('BadRequest', 'a server API key is deleted on the app\'s api_keys route');
+  await deleteApiKey(rt, user, keyId);
 }
 
 /** The user's devices as protocol §13.3 describes them. Throws UserNotFound. */

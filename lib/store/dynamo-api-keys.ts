@@ -1,13 +1,25 @@
 import type { Store } from './index';
-import { ConditionFailed } from './errors';
+import { ConditionFailed, StoreUnavailable } from './errors';
 import { apiKeyItem, identityItem, toApiKey, userItem } from './items';
-import { SERVER_KEYS_PARTITION, SERVER_KEY_COUNT_KEY, apiKeyKey, apiKeyLookupKey, apiKeyNameKey, serverKeyKey, serverKeyNameKey, userKey } from './keys';
+import { SERVER_KEYS_PARTITION, SERVER_KEY_COUNT_KEY, apiKeyKey, apiKeyLookupKey, apiKeyNameKey, credentialKey, serverKeyKey, serverKeyNameKey, userKey } from './keys';
 import { EXISTS, NOT_EXISTS, type Table, type TransactItem } from './table';
 
 type ApiKeyOperations = Pick<
   Store,
-  'createApiKey' | 'findApiKey' | 'listApiKeys' | 'getApiKey' | 'setApiKeyDisabled' | 'deleteApiKey' | 'listServerKeys' | 'findServerKey' | 'forgetServerKey'
+  | 'createApiKey'
+  | 'findApiKey'
+  | 'listApiKeys'
+  | 'getApiKey'
+  | 'setApiKeyDisabled'
+  | 'deleteApiKey'
+  | 'listServerKeys'
+  | 'findServerKey'
+  | 'forgetServerKey'
+  | 'revokeAccess'
 >;
+
+/** Attempts at revokeAccess while keys come and go under it; each conflict is another writer's progress. */
+const REVOKE_ATTEMPTS = 4;
 
 /** User and server API keys: the key under its owner, a name reservation, and a lookup by secret hash. */
 export function apiKeyOperations(t: Table): ApiKeyOperations {
@@ -22,7 +34,63 @@ export function apiKeyOperations(t: Table): ApiKeyOperations {
     });
   }
 
+  async function listKeys(userId: string) {
+    const out = await t.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': 'APIKEY#' },
+    });
+    return (out.Items ?? []).map(toApiKey);
+  }
+
   return {
+    async revokeAccess({ userId, at, disableApiKeys, password }) {
+      for (let attempt = 1; ; attempt++) {
+        const [user, keys] = await Promise.all([t.get(userKey(userId)), disableApiKeys ? listKeys(userId) : []]);
+        if (!user) return false;
+        // A user key counts itself on the user item (createApiKey, deleteApiKey): an unchanged count
+        // means the keys listed are all the keys there are.
+        const count = user.apiKeyCount as number | undefined;
+        const counted = !disableApiKeys ? '' : count === undefined ? ' AND attribute_not_exists(#count)' : ' AND #count = :count';
+        const items = [
+          t.update({
+            Key: userKey(userId),
+            UpdateExpression: 'SET #after = :at',
+            ConditionExpression: EXISTS + counted,
+            ExpressionAttributeNames: { '#after': 'sessionsValidAfter', ...(counted ? { '#count': 'apiKeyCount' } : {}) },
+            ExpressionAttributeValues: { ':at': at, ...(counted && count !== undefined ? { ':count': count } : {}) },
+          }),
+          ...(password
+            ? [
+                t.update({
+                  Key: credentialKey(password.emailKey),
+                  UpdateExpression: 'SET #hash = :hash',
+                  ConditionExpression: EXISTS,
+                  ExpressionAttributeNames: { '#hash': 'passwordHash' },
+                  ExpressionAttributeValues: { ':hash': password.passwordHash },
+                }),
+              ]
+            : []),
+          ...keys.map((key) =>
+            t.update({
+              Key: apiKeyKey(userId, key.id),
+              UpdateExpression: 'SET #disabled = :yes',
+              ConditionExpression: EXISTS,
+              ExpressionAttributeNames: { '#disabled': 'disabled' },
+              ExpressionAttributeValues: { ':yes': true },
+            }),
+          ),
+        ];
+        try {
+          await t.transact(items, ['user', ...(password ? ['credential'] : []), ...keys.map(() => 'key')]);
+          return true;
+        } catch (error) {
+          const raced = (error instanceof ConditionFailed && error.what !== 'credential') || error instanceof StoreUnavailable;
+          if (!raced) throw error;
+          if (attempt === REVOKE_ATTEMPTS) throw error instanceof StoreUnavailable ? error : new StoreUnavailable(error);
+        }
+      }
+    },
+
     async createApiKey({ key, limit, serverUser }) {
       const owner = serverUser
         ? [
@@ -82,13 +150,7 @@ export function apiKeyOperations(t: Table): ApiKeyOperations {
       return item ? { userId: item.userId as string, keyId: item.keyId as string, name: item.name as string } : undefined;
     },
 
-    async listApiKeys(userId) {
-      const out = await t.query({
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': 'APIKEY#' },
-      });
-      return (out.Items ?? []).map(toApiKey);
-    },
+    listApiKeys: listKeys,
 
     async getApiKey(userId, keyId) {
       const item = await t.get(apiKeyKey(userId, keyId));

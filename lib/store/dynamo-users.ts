@@ -50,6 +50,7 @@ type UserOperations = Omit<
   | 'saveUserpassToken'
   | 'takeUserpassToken'
   | 'revokeSessions'
+  | 'revokeAccess'
   | 'listPending'
   | 'getAppSettings'
   | 'setAppSettings'

@@ -62,6 +62,13 @@ export interface Store {
   /** Revokes every session of a user created before `at` (ms): refresh and access tokens alike. */
   revokeSessions(userId: string, at: number): Promise<void>;
   /**
+   * Revokes every session of the user as revokeSessions does and, in the same transaction, disables
+   * every one of its API keys and, with `password`, replaces that credential's hash. The user's key
+   * count is a condition of the transaction, so a key created meanwhile makes it start over. False
+   * when there is no such user.
+   */
+  revokeAccess(input: { userId: string; at: number; disableApiKeys: boolean; password?: { emailKey: string; passwordHash: string } }): Promise<boolean>;
+  /**
    * Deletes the user, its identity lookups and credentials in one transaction, then its sessions
    * and devices in bounded batches. False when the user did not exist.
    */

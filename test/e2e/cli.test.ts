@@ -8,7 +8,8 @@ import { generateKeySet } from '../../lib/tokens';
 import { ROOT } from '../../scripts/local-stack';
 import { uniqueEmail } from '../helpers/events';
 import { ADMIN_ENV } from '../helpers/global-setup';
-import { e2eStack } from './stack';
+import * as Realm from 'realm-web';
+import { e2eStack, newApp, rejection } from './stack';
 
 const run = promisify(execFile);
 const stack = e2eStack();
@@ -42,6 +43,26 @@ describe('operator CLI', () => {
     expect(await gatehouse('pending', 'list')).toMatch(/^_ID\s+EMAIL/);
     expect(await gatehouse('users', 'delete', created._id)).toContain('deleted');
     expect(await gatehouse('users', 'find', email)).toContain('(none)');
+  }, 60_000);
+
+  it('lists, disables, enables and deletes a user’s API keys; revoke --keys disables them all', async () => {
+    const email = uniqueEmail('cli-keys');
+    await newApp().emailPasswordAuth.registerUser({ email, password: 'a cli made password' });
+    const user = await newApp().logIn(Realm.Credentials.emailPassword(email, 'a cli made password'));
+    const key = await user.apiKeys.create('cli');
+    const keyLogin = () => newApp().logIn(Realm.Credentials.apiKey(key.key));
+    const listed = await gatehouse('userkeys', 'list', user.id);
+    expect(listed).toContain(key._id);
+    expect(listed).not.toContain(key.key);
+    await gatehouse('userkeys', 'disable', user.id, key._id);
+    expect((await rejection(keyLogin())).error).toBe('invalid API key');
+    await gatehouse('userkeys', 'enable', user.id, key._id);
+    expect((await keyLogin()).id).toBe(user.id);
+    expect(await gatehouse('users', 'revoke', user.id, '--keys')).toContain('disabled its API keys');
+    expect((await rejection(keyLogin())).error).toBe('invalid API key');
+    expect(JSON.parse(await gatehouse('userkeys', 'list', user.id, '--json'))).toEqual([{ _id: key._id, name: 'cli', disabled: true }]);
+    await gatehouse('userkeys', 'delete', user.id, key._id);
+    expect(JSON.parse(await gatehouse('userkeys', 'list', user.id, '--json'))).toEqual([]);
   }, 60_000);
 
   it('says clearly when the credential is wrong', async () => {

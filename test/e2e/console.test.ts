@@ -132,6 +132,50 @@ describe('admin console (Chromium, realm-web 2.0.1)', () => {
     await page.getByText('No live sessions.').waitFor();
   }, 60_000);
 
+  it('shows a user’s API keys, disables, enables and deletes one; revoke all asks, and can disable every key too', async () => {
+    const { email, user } = await emailUser();
+    const [laptop, script] = [await user.apiKeys.create('laptop'), await user.apiKeys.create('script')];
+    const keyLogin = (key: string) => newApp().logIn(Realm.Credentials.apiKey(key));
+    await go('Users');
+    await page.getByLabel('Email, user id or provider:identity').fill(email);
+    await page.getByLabel('Email, user id or provider:identity').press('Enter');
+    await (await rowWith(email)).getByRole('link', { name: user.id }).click();
+    const keys = page.getByRole('table', { name: 'API keys' });
+    await keys.waitFor();
+    expect(await keys.getByRole('row').count()).toBe(3);
+    expect(await page.content()).not.toContain(laptop.key);
+
+    await page.getByRole('button', { name: 'Disable API key laptop' }).click();
+    await page.getByRole('button', { name: 'Enable API key laptop' }).waitFor();
+    expect((await rejection(keyLogin(laptop.key))).error).toBe('invalid API key');
+    await page.getByRole('button', { name: 'Enable API key laptop' }).click();
+    await page.getByRole('button', { name: 'Disable API key laptop' }).waitFor();
+    expect((await keyLogin(laptop.key)).id).toBe(user.id);
+
+    // Revoke all asks first, with the keys left alone unless the operator ticks the box.
+    await page.getByRole('button', { name: 'Revoke all sessions' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke all sessions?' });
+    await dialog.waitFor();
+    const option = dialog.getByRole('checkbox', { name: "Also disable the user's API keys (2)" });
+    expect(await option.isChecked()).toBe(false);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await user.refreshAccessToken();
+    await page.getByRole('button', { name: 'Revoke all sessions' }).click();
+    await option.check();
+    await screenshot(page, '03b-revoke-with-keys');
+    await dialog.getByRole('button', { name: 'Revoke all sessions' }).click();
+    await status(`Revoked every session of ${email} and disabled its API keys`);
+    await expectRefreshRefused(user);
+    for (const key of [laptop, script]) expect((await rejection(keyLogin(key.key))).error).toBe('invalid API key');
+    await page.getByRole('button', { name: 'Enable API key script' }).waitFor();
+
+    await page.getByRole('button', { name: 'Delete API key script' }).click();
+    await page.getByRole('dialog', { name: 'Delete this API key?' }).getByRole('button', { name: 'Delete key' }).click();
+    await keys.getByRole('row').filter({ hasText: 'script' }).waitFor({ state: 'detached' });
+    expect(await keys.getByRole('row').count()).toBe(2);
+  }, 90_000);
+
   it('confirms a pending registration, after which realm-web logs in', async () => {
     const email = uniqueEmail('console-pending');
     const providers = { 'local-userpass': { enabled: true, autoConfirm: false, emailConfirmationUrl: 'https://app.example.test/confirm' } };

@@ -47,6 +47,21 @@ describe('CORS', () => {
     expect(res.headers['Access-Control-Allow-Origin']).toBe('https://app.example');
     expect(res.body).toEqual({ error: 'no route for GET /nowhere', error_code: 'NotFound' });
   });
+
+  // The console calls the admin API from its own origin; another origin must get no CORS grant there.
+  it('answers admin routes and their preflights with no CORS headers, whatever the origin', async () => {
+    const origin = { origin: 'https://evil.example', 'access-control-request-headers': 'authorization' };
+    for (const path of ['/api/admin/v3.0/auth/profile', '/api/admin/v3.0/groups/g/apps/a/users', '/dev/api/admin/v3.0/auth/session']) {
+      for (const res of [await invoke(preflight, { method: 'OPTIONS', path, headers: origin }), await invoke(notFound, { path, headers: origin })]) {
+        const cors = Object.keys(res.headers).filter((name) => name.toLowerCase().startsWith('access-control-'));
+        expect(cors, path).toEqual([]);
+        expect(res.headers['Cache-Control']).toBe('no-cache, no-store, must-revalidate');
+      }
+    }
+    // Client routes keep the grant, a path that merely mentions the admin API included.
+    const client = await invoke(preflight, { method: 'OPTIONS', path: `${CLIENT}/app/${APP}/api/admin/x`, headers: origin });
+    expect(client.headers['Access-Control-Allow-Origin']).toBe('https://evil.example');
+  });
 });
 
 describe('functions/call', () => {

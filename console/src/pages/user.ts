@@ -1,11 +1,12 @@
 import { ApiError, api } from '../api';
 import { code, h, table, when } from '../dom';
 import { go, heading } from '../nav';
-import { act, announce, confirmAction, errorText, rerender } from '../ui';
+import { act, announce, confirmAction, confirmWithOption, errorText, rerender } from '../ui';
 import { type AdminUser, emailOf, providersOf, stateOf } from '../users';
 
 interface Device { _id: string; platform: string; platform_version: string; sdk_version: string; app_version: string; last_seen: number }
 interface Session { id: string; device_id: string; created: number; expires: number }
+interface ApiKey { _id: string; name: string; disabled: boolean }
 
 function summary(user: AdminUser): HTMLElement {
   const items: [string, Node | string][] = [
@@ -19,7 +20,7 @@ function summary(user: AdminUser): HTMLElement {
   return h('dl', { class: 'summary' }, items.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 }
 
-function actions(user: AdminUser, refresh: () => Promise<void>): HTMLElement {
+function actions(user: AdminUser, keys: ApiKey[], refresh: () => Promise<void>): HTMLElement {
   const name = emailOf(user) || user._id;
   const toggle = h('button', { type: 'button', 'data-key': 'toggle' }, user.disabled ? 'Enable user' : 'Disable user');
   toggle.addEventListener('click', async () => {
@@ -29,7 +30,13 @@ function actions(user: AdminUser, refresh: () => Promise<void>): HTMLElement {
   });
   const revoke = h('button', { type: 'button', 'data-key': 'revoke' }, 'Revoke all sessions');
   revoke.addEventListener('click', async () => {
-    if (await act(revoke, `Revoked every session of ${name}.`, () => api('PUT', `/users/${user._id}/logout`))) await refresh();
+    const text = `Every session of ${name} ends: refresh tokens at once, access tokens within seconds. API keys keep working unless you disable them too.`;
+    const option = keys.length ? `Also disable the user's API keys (${keys.length})` : undefined;
+    const answer = await confirmWithOption('Revoke all sessions?', text, 'Revoke all sessions', option);
+    if (!answer.ok) return revoke.focus();
+    const done = answer.checked ? `Revoked every session of ${name} and disabled its API keys.` : `Revoked every session of ${name}.`;
+    const body = answer.checked ? { disable_api_keys: true } : undefined;
+    if (await act(revoke, done, () => api('PUT', `/users/${user._id}/logout`, body))) await refresh();
   });
   const remove = h('button', { type: 'button', class: 'danger', 'data-key': 'delete' }, 'Delete user');
   remove.addEventListener('click', async () => {
@@ -40,12 +47,35 @@ function actions(user: AdminUser, refresh: () => Promise<void>): HTMLElement {
   return h('div', { class: 'toolbar', role: 'group', 'aria-label': 'User actions' }, toggle, revoke, remove);
 }
 
+/** The user's API keys, each with Disable/Enable and Delete (asks first); never a secret. */
+function keyTable(user: AdminUser, keys: ApiKey[], refresh: () => Promise<void>): HTMLElement {
+  const rows = keys.map((key) => {
+    const label = `API key ${key.name}`;
+    const toggle = h('button', { type: 'button', class: 'small', 'data-key': `key-toggle-${key._id}` }, key.disabled ? 'Enable' : 'Disable');
+    toggle.setAttribute('aria-label', `${key.disabled ? 'Enable' : 'Disable'} ${label}`);
+    toggle.addEventListener('click', async () => {
+      const action = key.disabled ? 'enable' : 'disable';
+      if (await act(toggle, `${label} is ${action}d.`, () => api('PUT', `/users/${user._id}/api_keys/${key._id}/${action}`))) await refresh();
+    });
+    const remove = h('button', { type: 'button', class: 'small danger', 'data-key': `key-delete-${key._id}` }, 'Delete');
+    remove.setAttribute('aria-label', `Delete ${label}`);
+    remove.addEventListener('click', async () => {
+      if (!(await confirmAction('Delete this API key?', `${label} stops working for good. This cannot be undone.`, 'Delete key'))) return remove.focus();
+      if (await act(remove, `Deleted ${label}.`, () => api('DELETE', `/users/${user._id}/api_keys/${key._id}`))) await refresh();
+    });
+    const state = key.disabled ? 'disabled' : 'enabled';
+    return [key.name, h('span', { class: 'id' }, key._id), h('span', { class: `state ${state}` }, state), h('span', { class: 'toolbar' }, toggle, remove)];
+  });
+  return table('API keys', ['Name', 'Key id', 'State', 'Actions'], rows, 'No API keys.');
+}
+
 async function sections(id: string, refresh: () => Promise<void>): Promise<Node[]> {
   const base = `/users/${id}`;
-  const [user, devices, sessions, custom] = await Promise.all([
+  const [user, devices, sessions, keys, custom] = await Promise.all([
     api<AdminUser>('GET', base),
     api<Device[]>('GET', `${base}/devices`),
     api<Session[]>('GET', `${base}/sessions`),
+    api<ApiKey[]>('GET', `${base}/api_keys`),
     api<Record<string, unknown>>('GET', `${base}/custom_data`).catch((error: unknown) => (error instanceof ApiError && error.code === 'NotFound' ? undefined : Promise.reject(error))),
   ]);
   const identities = user.identities.map((i) => [i.provider_type, h('span', { class: 'id' }, i.id), i.provider_data ? code(i.provider_data) : '–']);
@@ -53,16 +83,17 @@ async function sections(id: string, refresh: () => Promise<void>): Promise<Node[
   const sessionRows = sessions.map((s) => [h('span', { class: 'id' }, s.id), h('span', { class: 'id' }, s.device_id), when(s.created), when(s.expires)]);
   return [
     summary(user),
-    actions(user, refresh),
+    actions(user, keys, refresh),
     h('section', { 'aria-labelledby': 'identities' }, h('h2', { id: 'identities' }, 'Identities'), table('Identities', ['Provider', 'Identity id', 'Provider data'], identities, 'No identities.')),
     h('section', { 'aria-labelledby': 'data' }, h('h2', { id: 'data' }, 'Data'), code(user.data ?? {})),
     h('section', { 'aria-labelledby': 'sessions' }, h('h2', { id: 'sessions' }, 'Sessions'), table('Live sessions, newest first', ['Session id', 'Device', 'Started (UTC)', 'Expires (UTC)'], sessionRows, 'No live sessions.')),
+    h('section', { 'aria-labelledby': 'keys' }, h('h2', { id: 'keys' }, 'API keys'), keyTable(user, keys, refresh)),
     h('section', { 'aria-labelledby': 'devices' }, h('h2', { id: 'devices' }, 'Devices'), table('Devices', ['Device id', 'Platform', 'Platform version', 'SDK', 'App version', 'Last seen (UTC)'], deviceRows, 'No devices.')),
     h('section', { 'aria-labelledby': 'custom' }, h('h2', { id: 'custom' }, 'Custom user data'), custom === undefined ? h('p', { class: 'empty' }, 'Custom user data is not enabled.') : Object.keys(custom).length ? code(custom) : h('p', { class: 'empty' }, 'No document.')),
   ];
 }
 
-/** One user: summary, the actions (disable/enable, revoke, delete), identities, data, sessions, devices, custom data. */
+/** One user: summary, the actions (disable/enable, revoke, delete), identities, data, sessions, API keys, devices, custom data. */
 export async function userPage(main: HTMLElement, match: RegExpMatchArray): Promise<void> {
   const id = match[1];
   const body = h('div');

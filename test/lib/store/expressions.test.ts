@@ -59,6 +59,8 @@ describe('DynamoDB expressions', () => {
     await setUserDisabled(rt, user.id, false);
     await listUsers(rt, { desc: true });
     await logOutUser(rt, user.id);
+    await createUserApiKey(rt, user, 'revoked');
+    await logOutUser(rt, user.id, { disableApiKeys: true });
     await logOut(rt, rotated.refresh_token).catch(() => undefined);
     await removeUser(rt, user.id);
 
