@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readDeviceInfo } from './devices';
 import { AppError } from './errors';
 import { type LinkInfo, linkToSession, signIn } from './linking';
+import { isOAuthStateId } from './ids';
 import { log } from './log';
 import type { AuthInfo, ProvenIdentity } from './login';
 import { FACEBOOK, exchangeFacebookCode, facebookAuthorizeUrl, facebookIdentity } from './providers/oauth2-facebook';
@@ -111,7 +112,7 @@ function fragment(rt: Runtime, flow: OAuthState, outcome: { auth?: AuthInfo | Li
  * BadRequest only when the flow is unknown, since there is no page to send the error to.
  */
 export async function finishRedirect(rt: Runtime, query: Record<string, string>): Promise<string> {
-  const flow = query.state ? await rt.store.takeOAuthState(query.state) : undefined;
+  const flow = isOAuthStateId(query.state) ? await rt.store.takeOAuthState(query.state) : undefined;
   if (!flow) throw new AppError('BadRequest', 'unknown or already used OAuth state');
   try {
     if (flow.expiresAt * 1000 <= rt.clock()) throw new AppError('AuthError', 'the login took too long, please try again');
