@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { DeviceInfo } from './devices';
 import { AppError } from './errors';
-import { hashSecret, newObjectId } from './ids';
+import { hashSecret, isObjectIdHex, newObjectId } from './ids';
 import { type LinkInfo, signIn } from './linking';
 import { type AuthInfo, withProviderId } from './login';
 import { requireProvider } from './providers/settings';
@@ -102,19 +102,19 @@ function notFound(): AppError {
 
 /** Throws APIKeyNotFound for an unknown id or another user's key. */
 export async function getApiKey(rt: Runtime, user: User, keyId: string): Promise<ApiKeyView> {
-  const key = await rt.store.getApiKey(user.id, keyId);
+  const key = isObjectIdHex(keyId) ? await rt.store.getApiKey(user.id, keyId) : undefined;
   if (!key) throw notFound();
   return viewOf(key);
 }
 
 /** Idempotent; throws APIKeyNotFound. */
 export async function setApiKeyDisabled(rt: Runtime, user: User, keyId: string, disabled: boolean): Promise<void> {
-  if (!(await rt.store.setApiKeyDisabled(user.id, keyId, disabled))) throw notFound();
+  if (!isObjectIdHex(keyId) || !(await rt.store.setApiKeyDisabled(user.id, keyId, disabled))) throw notFound();
 }
 
 /** Throws APIKeyNotFound. */
 export async function deleteApiKey(rt: Runtime, user: User, keyId: string): Promise<void> {
-  if (!(await rt.store.deleteApiKey(user.id, keyId))) throw notFound();
+  if (!isObjectIdHex(keyId) || !(await rt.store.deleteApiKey(user.id, keyId))) throw notFound();
 }
 
 /**

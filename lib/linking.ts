@@ -66,7 +66,7 @@ async function attach(rt: Runtime, user: User, link: LinkingSession, proven: Pro
       if ((await rt.store.findIdentityOwner(type, id)) !== user.id) throw linkConflict(rt);
     }
   }
-  const userData = embeddable(user.id, link.customData);
-  const access = await rt.tokens.signAccess({ userId: user.id, sessionId: link.sessionId, deviceId: link.deviceId, userData });
+  const claims = { userId: user.id, sessionId: link.sessionId, deviceId: link.deviceId };
+  const access = await rt.tokens.signAccess({ ...claims, userData: embeddable(rt, claims, link.customData) });
   return { access_token: access, user_id: user.id, device_id: link.deviceId };
 }

@@ -81,7 +81,8 @@ export async function createUserAndLogIn(rt: Runtime, proven: ProvenIdentity, in
   securityEvent('login.succeeded', { userId: user.id, provider: proven.identity.provider_type, created: true });
   await fireTriggers(rt, 'CREATE', user, [proven.identity.provider_type]);
   await fireTriggers(rt, 'LOGIN', user, [proven.identity.provider_type]);
-  return authInfo(rt, { userId: user.id, deviceId: device.id, sessionId: session.id, userData: customData }, refreshToken);
+  const claims = { userId: user.id, deviceId: device.id, sessionId: session.id };
+  return authInfo(rt, { ...claims, userData: embeddable(rt, claims, customData) }, refreshToken);
 }
 
 /**
@@ -120,7 +121,8 @@ export async function logInUser(rt: Runtime, userId: string, info: DeviceInfo, p
   }
   securityEvent('login.succeeded', { userId, provider: proven?.identity.provider_type });
   await fireTriggers(rt, 'LOGIN', { ...user, ...profile }, proven ? [proven.identity.provider_type] : []);
-  return authInfo(rt, { userId, deviceId: device.id, sessionId: session.id, userData: embeddable(userId, customData) }, refreshToken);
+  const claims = { userId, deviceId: device.id, sessionId: session.id };
+  return authInfo(rt, { ...claims, userData: embeddable(rt, claims, customData) }, refreshToken);
 }
 
 async function authInfo(rt: Runtime, grant: AccessGrant, refreshToken: string): Promise<AuthInfo> {

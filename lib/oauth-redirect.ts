@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readDeviceInfo } from './devices';
 import { AppError } from './errors';
 import { type Reply, redirect } from './http';
-import { hashSecret, sameHash } from './ids';
+import { hashSecret, isOAuthStateId, sameHash } from './ids';
 import { type LinkInfo, linkToSession, signIn } from './linking';
 import { log, securityEvent } from './log';
 import type { AuthInfo, ProvenIdentity } from './login';
@@ -60,9 +60,6 @@ export interface StartedRedirect {
   location: string;
   cookie: string;
 }
-
-/** Flow and confirmation ids: 24 random bytes, base64url. */
-const FLOW_ID = /^[A-Za-z0-9_-]{32}$/;
 
 /**
  * The cookie of one flow: `__Host-` (Secure, Path=/, no Domain: only this host sets or reads it),
@@ -200,7 +197,7 @@ async function askToConfirm(rt: Runtime, flow: OAuthState, proven: ProvenIdentit
  * when the flow is unknown, since there is no page to send the error to.
  */
 export async function finishRedirect(rt: Runtime, query: Record<string, string>, cookie: (name: string) => string | undefined): Promise<Reply> {
-  const flow = query.state && FLOW_ID.test(query.state) ? await rt.store.takeOAuthState(query.state) : undefined;
+  const flow = isOAuthStateId(query.state) ? await rt.store.takeOAuthState(query.state) : undefined;
   if (!flow || flow.pending) throw new AppError('BadRequest', 'unknown or already used OAuth state');
   const cleared = { cookies: [bindingCookie(flow.id, '', 0)] };
   try {
@@ -222,7 +219,7 @@ export async function finishRedirect(rt: Runtime, query: Record<string, string>,
  * is unknown or already used.
  */
 export async function confirmRedirect(rt: Runtime, form: Record<string, string>): Promise<Reply> {
-  const flow = form.flow && FLOW_ID.test(form.flow) ? await rt.store.takeOAuthState(form.flow) : undefined;
+  const flow = isOAuthStateId(form.flow) ? await rt.store.takeOAuthState(form.flow) : undefined;
   if (!flow?.pending) throw new AppError('BadRequest', 'unknown or already used confirmation');
   try {
     if (expired(rt, flow)) throw new AppError('AuthError', 'the login took too long, please try again');

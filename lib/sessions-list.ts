@@ -1,4 +1,5 @@
 import { AppError } from './errors';
+import { isObjectIdHex } from './ids';
 import type { Runtime } from './runtime';
 import { type Authenticated, isSessionLive } from './sessions';
 import type { User } from './store';
@@ -20,5 +21,5 @@ export async function listOwnSessions(rt: Runtime, auth: Authenticated) {
 
 /** Ends one of the caller's sessions: its refresh token at once, its access tokens at the authorizer. Throws NotFound. */
 export async function endOwnSession(rt: Runtime, auth: Authenticated, sessionId: string): Promise<void> {
-  if (!(await rt.store.endSession(auth.user.id, sessionId))) throw new AppError('NotFound', 'session not found');
+  if (!isObjectIdHex(sessionId) || !(await rt.store.endSession(auth.user.id, sessionId))) throw new AppError('NotFound', 'session not found');
 }

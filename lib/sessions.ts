@@ -86,7 +86,8 @@ export async function authenticateRefresh(
  */
 export async function refreshAccessToken(rt: Runtime, refreshToken: string): Promise<string> {
   const { user, session, customData } = await authenticateRefresh(rt, refreshToken, true);
-  return rt.tokens.signAccess({ userId: user.id, sessionId: session.id, deviceId: session.deviceId, userData: embeddable(user.id, customData) });
+  const claims = { userId: user.id, sessionId: session.id, deviceId: session.deviceId };
+  return rt.tokens.signAccess({ ...claims, userData: embeddable(rt, claims, customData) });
 }
 
 export interface RotatedPair {
@@ -123,8 +124,8 @@ function successor(rt: Runtime, refreshToken: string, session: Session, at: numb
 
 async function pair(rt: Runtime, state: Omit<RefreshState, 'match'>, refreshToken: string, at: number): Promise<RotatedPair> {
   const { user, session, customData } = state;
-  const grant = { userId: user.id, sessionId: session.id, deviceId: session.deviceId, userData: embeddable(user.id, customData), issuedAt: Math.floor(at / 1000) };
-  return { access_token: await rt.tokens.signAccess(grant), refresh_token: refreshToken };
+  const claims = { userId: user.id, sessionId: session.id, deviceId: session.deviceId, issuedAt: Math.floor(at / 1000) };
+  return { access_token: await rt.tokens.signAccess({ ...claims, userData: embeddable(rt, claims, customData) }), refresh_token: refreshToken };
 }
 
 /** Ends the session of a refresh token (protocol §6.2); throws InvalidSession if it is already gone. */

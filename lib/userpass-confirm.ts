@@ -1,6 +1,7 @@
 import { concealedNotice, concealing } from './conceal';
 import { emailKey } from './emails';
 import { AppError } from './errors';
+import { couldBeEmail } from './ids';
 import { callAppFunction } from './functions';
 import { sendMail } from './mail';
 import { requireProvider } from './providers/settings';
@@ -23,7 +24,7 @@ export async function askFunction(rt: Runtime, name: string, payload: unknown): 
 /** The pending registration of an email; throws UserNotFound or UserAlreadyConfirmed. */
 export async function pendingRegistration(rt: Runtime, email: string): Promise<Credential> {
   requireProvider(rt.config.providers, USERPASS);
-  const credential = await rt.store.getCredential(emailKey(email));
+  const credential = couldBeEmail(email) ? await rt.store.getCredential(emailKey(email)) : undefined;
   if (!credential) throw new AppError('UserNotFound', 'user not found');
   if (credential.confirmed !== false) throw new AppError('UserAlreadyConfirmed', 'already confirmed');
   return credential;

@@ -1,6 +1,7 @@
 import { concealedNotice, concealing } from './conceal';
 import { emailKey } from './emails';
 import { AppError } from './errors';
+import { couldBeEmail } from './ids';
 import { sendMail } from './mail';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords';
 import { requireProvider } from './providers/settings';
@@ -11,7 +12,7 @@ import { issueToken, redeemToken, tokenLink } from './userpass-tokens';
 
 async function registration(rt: Runtime, email: string): Promise<Credential> {
   requireProvider(rt.config.providers, 'local-userpass');
-  const credential = await rt.store.getCredential(emailKey(email));
+  const credential = couldBeEmail(email) ? await rt.store.getCredential(emailKey(email)) : undefined;
   if (!credential) throw new AppError('UserNotFound', 'user not found');
   return credential;
 }

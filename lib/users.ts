@@ -1,4 +1,5 @@
 import { AppError } from './errors';
+import { isObjectIdHex } from './ids';
 import { USERPASS, emailKey } from './emails';
 import type { Runtime } from './runtime';
 import type { User } from './store';
@@ -34,5 +35,5 @@ export async function deleteUser(rt: Runtime, user: User): Promise<void> {
  * the authorizer; enabling keeps the same user id. Throws UserNotFound.
  */
 export async function setUserDisabled(rt: Runtime, userId: string, disabled: boolean): Promise<void> {
-  if (!(await rt.store.setUserDisabled(userId, disabled))) throw new AppError('UserNotFound', 'user not found');
+  if (!isObjectIdHex(userId) || !(await rt.store.setUserDisabled(userId, disabled))) throw new AppError('UserNotFound', 'user not found');
 }

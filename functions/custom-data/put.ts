@@ -9,6 +9,6 @@ export const handler = route(async (req) => {
   const token = bearerToken(req);
   const document = readBody(req, schemas.customData);
   const rt = await runtime();
-  const { user } = await authenticate(rt, token);
-  return json(200, await replaceOwnCustomData(rt, user, document));
+  const { user, claims } = await authenticate(rt, token);
+  return json(200, await replaceOwnCustomData(rt, user, document, claims));
 });

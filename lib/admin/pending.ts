@@ -1,6 +1,7 @@
 import { emailKey } from '../emails';
 import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
+import { couldBeEmail, cursor } from '../ids';
 import type { Credential } from '../store';
 import { pendingRegistration, retryConfirmationFunction, sendConfirmationEmail } from '../userpass-confirm';
 
@@ -9,9 +10,9 @@ function pendingView(rt: Runtime, credential: Credential) {
   return { _id: credential.identityId, user_id: '', domain_id: rt.config.domainId, login_ids: [{ id_type: 'email', id: credential.email }] };
 }
 
-/** Pending registrations, 50 a page in registration-id order; `after` pages on. */
+/** Pending registrations, 50 a page in registration-id order; `after` pages on. Throws InvalidParameter. */
 export async function listPending(rt: Runtime, after?: string) {
-  return (await rt.store.listPending(after, 50)).map((c) => pendingView(rt, c));
+  return (await rt.store.listPending(cursor('after', after), 50)).map((c) => pendingView(rt, c));
 }
 
 /** Confirms a pending registration. Throws UserNotFound, UserAlreadyConfirmed. */
@@ -32,7 +33,7 @@ export async function rerunPending(rt: Runtime, email: string): Promise<void> {
 
 /** Removes a pending registration (a confirmed account is deleted as a user). Throws UserNotFound. */
 export async function deletePending(rt: Runtime, email: string): Promise<void> {
-  const credential = await rt.store.getCredential(emailKey(email));
+  const credential = couldBeEmail(email) ? await rt.store.getCredential(emailKey(email)) : undefined;
   if (!credential || credential.confirmed !== false) throw new AppError('UserNotFound', 'user not found');
   await rt.store.deleteCredential(emailKey(email));
 }

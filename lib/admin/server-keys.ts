@@ -1,5 +1,6 @@
 import { API_KEY, createServerApiKey, viewOf } from '../api-keys';
 import { AppError } from '../errors';
+import { isObjectIdHex } from '../ids';
 import { requireProvider } from '../providers/settings';
 import type { Runtime } from '../runtime';
 import { deleteUser } from '../users';
@@ -9,7 +10,7 @@ function notFound(): AppError {
 }
 
 async function pointer(rt: Runtime, keyId: string) {
-  const found = await rt.store.findServerKey(keyId);
+  const found = isObjectIdHex(keyId) ? await rt.store.findServerKey(keyId) : undefined;
   if (!found) throw notFound();
   return found;
 }

@@ -1,7 +1,7 @@
 import { type ApiKeyView, deleteApiKey, listApiKeys, setApiKeyDisabled } from '../api-keys';
 import { emailKey, checkEmail, USERPASS } from '../emails';
 import { AppError } from '../errors';
-import { isObjectIdHex, newObjectId } from '../ids';
+import { couldBeEmail, couldBeIdentity, cursor, isObjectIdHex, newObjectId } from '../ids';
 import { withProviderId } from '../login';
 import { checkPasswordPolicy, hashPassword } from '../passwords';
 import type { Runtime } from '../runtime';
@@ -35,13 +35,18 @@ export interface UserFilter {
 
 const PAGE = 50;
 
-/** Users in id order, 50 a page, filtered by status and provider types; `after` pages on. */
+/**
+ * Users in id order, 50 a page, filtered by status and provider types; `after` pages on. An email or
+ * identity no account could have finds no one. Throws InvalidParameter (a malformed `after`).
+ */
 export async function listUsers(rt: Runtime, filter: UserFilter) {
   if (filter.email || filter.identity) {
-    const [type, ...id] = (filter.identity ?? '').split(':');
+    const [type, ...rest] = (filter.identity ?? '').split(':');
+    const id = rest.join(':');
+    if (filter.email ? !couldBeEmail(filter.email) : !couldBeIdentity(type, id)) return [];
     const userId = filter.email
       ? (await rt.store.getCredential(emailKey(filter.email)))?.userId
-      : await rt.store.findIdentityOwner(type, id.join(':'));
+      : await rt.store.findIdentityOwner(type, id);
     const user = userId ? (await rt.store.getLoginState(userId)).user : undefined;
     return user ? [adminUserView(user)] : [];
   }
@@ -49,7 +54,7 @@ export async function listUsers(rt: Runtime, filter: UserFilter) {
     (!filter.status || u.disabled === (filter.status === 'disabled')) &&
     (!filter.providerTypes?.length || u.identities.some((i) => filter.providerTypes!.includes(i.provider_type)));
   const found: User[] = [];
-  let after = filter.after;
+  let after = cursor('after', filter.after);
   do {
     const page = await rt.store.listUsers({ after, limit: PAGE, desc: filter.desc });
     for (const user of page.users) if (found.length < PAGE && matches(user)) found.push(user);

@@ -1,7 +1,7 @@
 import type { DeviceInfo } from '../devices';
 import { USERPASS, checkEmail, emailKey } from '../emails';
 import { AppError } from '../errors';
-import { newObjectId } from '../ids';
+import { couldBeEmail, newObjectId } from '../ids';
 import { type LinkInfo, signIn } from '../linking';
 import type { AuthInfo } from '../login';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords';
@@ -52,6 +52,8 @@ export async function logInWithPassword(
   linkToken?: string,
 ): Promise<AuthInfo | LinkInfo> {
   requireProvider(rt.config.providers, USERPASS);
+  // No account has a longer address, and its key would be over DynamoDB's limit: nothing to count.
+  if (!couldBeEmail(email)) throw new AppError('InvalidPassword', 'invalid username/password');
   const key = emailKey(email);
   const gate = await openPasswordGate(rt, key, source);
   const credential = gate.credential;

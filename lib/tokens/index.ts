@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 import { AppError, invalidSession, refreshTokenNotFound } from '../errors';
 import { newNonce } from '../ids';
-import type { KeySet } from './keys';
+import { base64urlLength, type KeySet } from './keys';
 
 export { describeKeySet, generateKeySet, importKeySet, parseKeySet, rotateKeySet, type KeyInfo, type KeySet, type KeySetDocument } from './keys';
 
@@ -30,6 +30,8 @@ export interface VerifiedRefresh {
 
 export interface Tokens {
   signAccess(grant: AccessGrant): Promise<string>;
+  /** The exact length in bytes of the token signAccess would sign for this grant, without signing it. */
+  accessTokenLength(grant: AccessGrant): number;
   /** Throws InvalidSession (UserAppDomainMismatch for a token of another app). */
   verifyAccess(token: string): Promise<VerifiedAccess>;
   /** With `fixed`, the same inputs sign the same token (HS256 is deterministic): rotation retries need it. */
@@ -42,8 +44,19 @@ export interface Tokens {
 
 const ACCESS_TYP = 'at+jwt';
 const REFRESH_TYP = 'rt+jwt';
-/** Room for 16 KB of custom user data in an access token, and no more. */
-const MAX_TOKEN_LENGTH = 32 * 1024;
+/**
+ * The largest access token Gatehouse signs, in bytes: custom user data that would make a token longer
+ * stays out of it (lib/custom-data.ts). API Gateway HTTP APIs refuse a request whose request line and
+ * headers pass 10,240 bytes (REQUEST_HEAD_LIMIT in lib/http.ts); `Authorization: Bearer <token>\r\n`
+ * costs the token plus 24 bytes, which leaves 10,240 − 6,144 − 24 = 4,072 bytes for the request line
+ * (a client path is about 100 bytes, plus any query) and every other header a browser or SDK sends:
+ * Host, User-Agent (up to a few hundred bytes), Accept, Accept-Language, Accept-Encoding, Origin,
+ * Referer, Content-Type and -Length, the sec-ch-ua and sec-fetch families — about 1–1.5 KB in today's
+ * browsers. Browsers send no cookies to another origin's fetch unless asked to.
+ */
+export const ACCESS_TOKEN_BUDGET = 6 * 1024;
+/** No token we accept can be longer than a request head may be; longer input is refused before any parsing. */
+const MAX_TOKEN_LENGTH = 10_240;
 /** Tokens issued "in the future" beyond this are refused (RFC 8725 asks for iat sanity). */
 const CLOCK_SKEW_SECONDS = 60;
 
@@ -67,29 +80,44 @@ export function createTokens(keys: KeySet, config: Config, clock: Clock): Tokens
     return payload;
   }
 
+  const accessHeader = () => ({ alg: 'RS256', kid: keys.access.kid, typ: ACCESS_TYP });
+
+  function accessClaims(grant: AccessGrant): { iat: number; payload: JWTPayload } {
+    const iat = grant.issuedAt ?? nowSeconds();
+    const payload: JWTPayload = {
+      typ: 'access',
+      baas_device_id: grant.deviceId,
+      baas_domain_id: config.domainId,
+      baas_id: grant.sessionId,
+      baas_project_id: config.groupId,
+      stitch_devId: grant.deviceId,
+      stitch_domainId: config.domainId,
+      ...(grant.userData ? { user_data: grant.userData, custom_data_version: versionOf(grant.userData) } : {}),
+    };
+    return { iat, payload };
+  }
+
   return {
     publicJwks: () => keys.publicJwks,
 
     async signAccess(grant) {
-      const iat = grant.issuedAt ?? nowSeconds();
-      const payload: JWTPayload = {
-        typ: 'access',
-        baas_device_id: grant.deviceId,
-        baas_domain_id: config.domainId,
-        baas_id: grant.sessionId,
-        baas_project_id: config.groupId,
-        stitch_devId: grant.deviceId,
-        stitch_domainId: config.domainId,
-        ...(grant.userData ? { user_data: grant.userData, custom_data_version: versionOf(grant.userData) } : {}),
-      };
+      const { iat, payload } = accessClaims(grant);
       return new SignJWT(payload)
-        .setProtectedHeader({ alg: 'RS256', kid: keys.access.kid, typ: ACCESS_TYP })
+        .setProtectedHeader(accessHeader())
         .setSubject(grant.userId)
         .setIssuer(config.issuer)
         .setAudience(config.appId)
         .setIssuedAt(iat)
         .setExpirationTime(iat + config.accessTokenSeconds)
         .sign(keys.access.key);
+    },
+
+    accessTokenLength(grant) {
+      const { iat, payload } = accessClaims(grant);
+      // The same claims SignJWT adds; JSON's length does not depend on the order of keys.
+      const claims = { ...payload, sub: grant.userId, iss: config.issuer, aud: config.appId, iat, exp: iat + config.accessTokenSeconds };
+      const encoded = (value: unknown) => base64urlLength(Buffer.byteLength(JSON.stringify(value), 'utf8'));
+      return encoded(accessHeader()) + 1 + encoded(claims) + 1 + keys.access.signatureLength;
     },
 
     async verifyAccess(token) {

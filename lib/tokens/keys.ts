@@ -23,7 +23,8 @@ export interface KeySetDocument {
 }
 
 export interface KeySet {
-  access: { kid: string; key: CryptoKey };
+  /** `signatureLength`: characters of the base64url signature (an RS256 signature is as long as the modulus). */
+  access: { kid: string; key: CryptoKey; signatureLength: number };
   refresh: { kid: string; key: Uint8Array };
   /** Public access keys, as published at /.well-known/jwks.json. */
   publicJwks: JWK[];
@@ -61,12 +62,22 @@ export async function importKeySet(json: string): Promise<KeySet> {
   for (const secret of secrets.values()) if (secret.length < 32) throw new Error('signing keys: HS256 keys need 256 bits');
   const publicJwks = rsa.map((k) => ({ ...publicJwk(k), use: 'sig' }));
   return {
-    access: { kid: accessJwk.kid as string, key: (await importJWK(accessJwk, 'RS256')) as CryptoKey },
+    access: {
+      kid: accessJwk.kid as string,
+      key: (await importJWK(accessJwk, 'RS256')) as CryptoKey,
+      // A JWK's n is the modulus without leading zero bytes: the very byte length of every signature.
+      signatureLength: base64urlLength(Buffer.from(accessJwk.n as string, 'base64url').length),
+    },
     refresh: { kid: refreshJwk.kid as string, key: secrets.get(refreshJwk.kid as string) as Uint8Array },
     publicJwks,
     accessKeyFor: createLocalJWKSet({ keys: publicJwks }),
     refreshKeyFor: (kid) => (kid ? secrets.get(kid) : undefined),
   };
+}
+
+/** Characters of the unpadded base64url encoding of `bytes` bytes. */
+export function base64urlLength(bytes: number): number {
+  return Math.ceil((bytes * 4) / 3);
 }
 
 /** A new RS256 access key (2048-bit) as a private JWK. */

@@ -7,6 +7,8 @@ import { handler as userpassLogin } from '../../functions/providers/local-userpa
 import { handler as register } from '../../functions/providers/local-userpass/register';
 import { handler as refresh } from '../../functions/session/refresh';
 import { parseEjson } from '../../lib/ejson';
+import { REQUEST_HEAD_LIMIT, requestHeadSize } from '../../lib/http';
+import { ACCESS_TOKEN_BUDGET } from '../../lib/tokens';
 import { runtime } from '../../lib/runtime';
 import { adminSession } from '../helpers/admin';
 import { APP, CLIENT, apiEvent, invoke, uniqueEmail } from '../helpers/events';
@@ -16,13 +18,48 @@ const providers = `${CLIENT}/app/${APP}/auth/providers`;
 const registerAt = { method: 'POST', path: `${providers}/local-userpass/register`, params: { app: APP } };
 
 describe('size caps before parsing', () => {
-  it('refuses one oversized header and too many header bytes with 431', async () => {
-    const big = await invoke(anonLogin, { ...registerAt, path: `${providers}/anon-user/login`, headers: { 'x-padding': 'x'.repeat(9000) } });
-    expect(big.status).toBe(431);
-    expect(big.body).toEqual({ error: 'request header "x-padding" is too large', error_code: 'HeadersTooLarge' });
-    const many = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`x-h${i}`, 'y'.repeat(4000)]));
-    const res = await invoke(anonLogin, { ...registerAt, path: `${providers}/anon-user/login`, headers: many });
-    expect(res.status).toBe(431);
+  it(`caps the request line and headers at API Gateway HTTP API's ${REQUEST_HEAD_LIMIT} bytes, with 431`, async () => {
+    expect(REQUEST_HEAD_LIMIT).toBe(10_240);
+    const at = { ...registerAt, path: `${providers}/anon-user/login` };
+    const padded = (bytes: number) => {
+      const event = apiEvent({ ...at, headers: { 'x-padding': '' }, body: {} });
+      return { ...event, headers: { ...event.headers, 'x-padding': 'x'.repeat(bytes - requestHeadSize(event)) } };
+    };
+    const edge = padded(REQUEST_HEAD_LIMIT);
+    expect(requestHeadSize(edge)).toBe(REQUEST_HEAD_LIMIT);
+    expect((await anonLogin(edge)).statusCode).toBe(200);
+    const over = await anonLogin(padded(REQUEST_HEAD_LIMIT + 1));
+    expect(over).toMatchObject({ statusCode: 431 });
+    expect(JSON.parse(over.body as string)).toEqual({
+      error: `request line and headers must be at most ${REQUEST_HEAD_LIMIT} bytes together ("x-padding" is the largest header)`,
+      error_code: 'HeadersTooLarge',
+    });
+    const many = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`x-h${i}`, 'y'.repeat(2100)]));
+    expect((await invoke(anonLogin, { ...at, headers: many })).status).toBe(431);
+    expect((await invoke(anonLogin, { ...at, query: { q: 'z'.repeat(REQUEST_HEAD_LIMIT) } })).status).toBe(431);
+    const cookies = { ...apiEvent({ ...at, body: {} }), cookies: ['a='.concat('c'.repeat(REQUEST_HEAD_LIMIT))] };
+    expect((await anonLogin(cookies)).statusCode).toBe(431);
+  });
+
+  it(`leaves a token of the full ${ACCESS_TOKEN_BUDGET}-byte budget room for a browser's other headers`, async () => {
+    const headers = {
+      accept: 'application/json',
+      'accept-encoding': 'gzip, deflate, br, zstd',
+      'accept-language': 'en-GB,en-US;q=0.9,en;q=0.8,de;q=0.7,fr;q=0.6,es;q=0.5,it;q=0.4',
+      'content-type': 'application/json',
+      origin: 'https://app.example.com',
+      referer: `https://app.example.com/${'r'.repeat(1000)}`,
+      'sec-ch-ua': '"Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"',
+      'sec-ch-ua-mobile': '?0',
+      'sec-ch-ua-platform': '"macOS"',
+      'sec-fetch-dest': 'empty',
+      'sec-fetch-mode': 'cors',
+      'sec-fetch-site': 'same-site',
+      'user-agent': `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 ${'u'.repeat(500)}`,
+    };
+    const event = apiEvent({ path: `${CLIENT}/auth/profile`, headers, token: 't'.repeat(ACCESS_TOKEN_BUDGET) });
+    expect(requestHeadSize(event)).toBeLessThan(REQUEST_HEAD_LIMIT - 1024);
+    expect((await profile(event)).statusCode).toBe(401);
   });
 
   it('measures base64 bodies before decoding them', async () => {

@@ -48,8 +48,8 @@ describe('DynamoDB expressions', () => {
     const login = (await logInWithPassword(rt, email, 'a long password', {}, '192.0.2.9')) as AuthInfo;
     await countOrRefuse(rt, [{ name: 'register.ip', subject: '192.0.2.9' }]);
     const rotated = await rotateRefreshToken(rt, login.refresh_token);
-    const { user } = await authenticateRefresh(rt, rotated.refresh_token);
-    await replaceOwnCustomData(rt, user, { colour: 'green' });
+    const { user, session } = await authenticateRefresh(rt, rotated.refresh_token);
+    await replaceOwnCustomData(rt, user, { colour: 'green' }, { userId: user.id, sessionId: session.id, deviceId: session.deviceId });
     const key = await createUserApiKey(rt, user, 'expressions');
     await setApiKeyDisabled(rt, user, key._id, true);
     await setApiKeyDisabled(rt, user, key._id, false);
