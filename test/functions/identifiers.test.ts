@@ -39,6 +39,9 @@ const PATH_PARAMS: Record<string, ((ctx: Context) => string) | false> = {
 const QUERY_PARAMS: Record<string, string[]> = {
   'GET /api/client/v2.0/app/{app}/auth/providers/{provider}/login': ['state', 'redirect', 'device'],
   'GET /api/client/v2.0/app/{app}/auth/providers/{provider}/callback': ['state', 'code'],
+  // The confirmation page's answer reads a form, not the query: its `flow` id is walked with oversized and
+  // forged values in test/e2e/oauth-redirect.test.ts.
+  'POST /api/client/v2.0/app/{app}/auth/providers/{provider}/callback': [],
   'GET /api/admin/v3.0/groups/{groupId}/apps/{appId}/users': ['after', 'email', 'identity'],
   'GET /api/admin/v3.0/groups/{groupId}/apps/{appId}/user_registrations/pending_users': ['after'],
   // `rotate` is a flag, not an identifier.
