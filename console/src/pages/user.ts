@@ -64,7 +64,7 @@ function keyTable(user: AdminUser, keys: ApiKey[], refresh: () => Promise<void>)
       if (await act(remove, `Deleted ${label}.`, () => api('DELETE', `/users/${user._id}/api_keys/${key._id}`))) await refresh();
     });
     const state = key.disabled ? 'disabled' : 'enabled';
-    return [key.name, h('span', { class: 'id' }, key._id), h('span', { class: `state ${state}` }, state), h('span', { class: 'toolbar' }, toggle, remove)];
+    return [key.name, h('span', { class: 'id' }, key._id), h('span', { class: `state ${state}` }, state), h('div', { class: 'row-actions' }, toggle, remove)];
   });
   return table('API keys', ['Name', 'Key id', 'State', 'Actions'], rows, 'No API keys.');
 }
