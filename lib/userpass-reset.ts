@@ -1,5 +1,5 @@
 import { concealedNotice, concealing } from './conceal';
-import { emailKey } from './emails';
+import { emailKey, readEmail } from './emails';
 import { AppError } from './errors';
 import { sendMail } from './mail';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords';
@@ -11,7 +11,7 @@ import { issueToken, redeemToken, tokenLink } from './userpass-tokens';
 
 async function registration(rt: Runtime, email: string): Promise<Credential> {
   requireProvider(rt.config.providers, 'local-userpass');
-  const credential = await rt.store.getCredential(emailKey(email));
+  const credential = await rt.store.getCredential(readEmail(email).key);
   if (!credential) throw new AppError('UserNotFound', 'user not found');
   return credential;
 }

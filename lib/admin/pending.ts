@@ -1,4 +1,4 @@
-import { emailKey } from '../emails';
+import { emailKey, readEmail } from '../emails';
 import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
 import type { Credential } from '../store';
@@ -16,8 +16,8 @@ export async function listPending(rt: Runtime, after?: string) {
 
 /** Confirms a pending registration. Throws UserNotFound, UserAlreadyConfirmed. */
 export async function confirmPending(rt: Runtime, email: string): Promise<void> {
-  await pendingRegistration(rt, email);
-  await rt.store.confirmCredential(emailKey(email));
+  const credential = await pendingRegistration(rt, email);
+  await rt.store.confirmCredential(emailKey(credential.email));
 }
 
 /** Mails a new confirmation link. Throws UserNotFound, UserAlreadyConfirmed. */
@@ -32,7 +32,8 @@ export async function rerunPending(rt: Runtime, email: string): Promise<void> {
 
 /** Removes a pending registration (a confirmed account is deleted as a user). Throws UserNotFound. */
 export async function deletePending(rt: Runtime, email: string): Promise<void> {
-  const credential = await rt.store.getCredential(emailKey(email));
+  const { key } = readEmail(email);
+  const credential = await rt.store.getCredential(key);
   if (!credential || credential.confirmed !== false) throw new AppError('UserNotFound', 'user not found');
-  await rt.store.deleteCredential(emailKey(email));
+  await rt.store.deleteCredential(key);
 }

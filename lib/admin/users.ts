@@ -1,4 +1,4 @@
-import { emailKey, checkEmail, USERPASS } from '../emails';
+import { USERPASS, readEmail } from '../emails';
 import { AppError } from '../errors';
 import { isObjectIdHex, newObjectId } from '../ids';
 import { withProviderId } from '../login';
@@ -39,7 +39,7 @@ export async function listUsers(rt: Runtime, filter: UserFilter) {
   if (filter.email || filter.identity) {
     const [type, ...id] = (filter.identity ?? '').split(':');
     const userId = filter.email
-      ? (await rt.store.getCredential(emailKey(filter.email)))?.userId
+      ? (await rt.store.getCredential(readEmail(filter.email).key))?.userId
       : await rt.store.findIdentityOwner(type, id.join(':'));
     const user = userId ? (await rt.store.getLoginState(userId)).user : undefined;
     return user ? [adminUserView(user)] : [];
@@ -66,9 +66,8 @@ export async function getUser(rt: Runtime, userId: string): Promise<User> {
 
 /** Creates a confirmed email/password user at once. Throws BadRequest, AccountNameInUse. */
 export async function createUser(rt: Runtime, email: string, password: string) {
-  checkEmail(email);
+  const { address, key } = readEmail(email);
   checkPasswordPolicy(password, rt.config);
-  const address = email.trim();
   const seconds = Math.floor(rt.clock() / 1000);
   const identityId = newObjectId();
   const user: User = {
@@ -82,7 +81,7 @@ export async function createUser(rt: Runtime, email: string, password: string) {
   };
   const credential = { email: address, identityId, passwordHash: await hashPassword(password), createdAt: rt.clock(), userId: user.id };
   try {
-    await rt.store.createUserWithCredential(user, emailKey(address), credential);
+    await rt.store.createUserWithCredential(user, key, credential);
   } catch (error) {
     if (error instanceof ConditionFailed) throw new AppError('AccountNameInUse', 'name already in use');
     throw error;
