@@ -1,4 +1,4 @@
-import { emailKey } from './emails';
+import { readEmail } from './emails';
 import { AppError } from './errors';
 import { sendMail } from './mail';
 import type { Runtime } from './runtime';
@@ -24,9 +24,10 @@ const NOTICES = {
 /** Does what the answering path would have done, for an address that must not be revealed. */
 export async function concealedNotice(rt: Runtime, email: string, what: keyof typeof NOTICES): Promise<void> {
   const purpose: UserpassToken['purpose'] = what === 'reset' ? 'reset' : 'confirm';
-  await issueToken(rt, purpose, `concealed:${emailKey(email)}`);
+  const { address, key } = readEmail(email);
+  await issueToken(rt, purpose, `concealed:${key}`);
   if (what === 'register' && rt.config.providers.userpass.autoConfirm) return;
-  await sendMail(rt, { to: email.trim(), subject: 'About your account', text: `${NOTICES[what]}\n` }).catch((error: unknown) => {
+  await sendMail(rt, { to: address, subject: 'About your account', text: `${NOTICES[what]}\n` }).catch((error: unknown) => {
     if (!(error instanceof AppError)) throw error;
   });
 }

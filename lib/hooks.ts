@@ -5,6 +5,9 @@ import { log } from './log';
 import type { Runtime } from './runtime';
 import type { CustomData, User } from './store';
 
+/** What the user-creation function may answer wrongly, besides failing to answer (FUNCTION_FAILURES). */
+export const CREATION_REFUSALS = { notADocument: 'returned something other than a document', tooLarge: 'returned custom data over 16 KB' } as const;
+
 /**
  * Runs the user-creation function, if one is configured, before a new user is written: it gets
  * `{user: {id, type, identities, data}}` and may answer a custom data document to store with the user.
@@ -18,8 +21,8 @@ export async function runUserCreationFunction(rt: Runtime, user: User): Promise<
   if ('failed' in call) throw new AppError('AuthError', `user creation function ${call.failed}`);
   const { result } = call;
   if (result === null || result === undefined) return undefined;
-  if (typeof result !== 'object' || Array.isArray(result)) throw new AppError('AuthError', 'user creation function returned something other than a document');
-  if (customDataSize(result as CustomData) > CUSTOM_DATA_LIMIT) throw new AppError('AuthError', 'user creation function returned custom data over 16 KB');
+  if (typeof result !== 'object' || Array.isArray(result)) throw new AppError('AuthError', `user creation function ${CREATION_REFUSALS.notADocument}`);
+  if (customDataSize(result as CustomData) > CUSTOM_DATA_LIMIT) throw new AppError('AuthError', `user creation function ${CREATION_REFUSALS.tooLarge}`);
   if (!rt.config.customData) {
     log('warn', 'user creation function returned custom data, but custom data is off', { functionName: hook.name });
     return undefined;

@@ -1,7 +1,6 @@
 import { concealedNotice, concealing } from './conceal';
-import { emailKey } from './emails';
+import { emailKey, readEmail } from './emails';
 import { AppError } from './errors';
-import { couldBeEmail } from './ids';
 import { callAppFunction } from './functions';
 import { sendMail } from './mail';
 import { requireProvider } from './providers/settings';
@@ -21,10 +20,10 @@ export async function askFunction(rt: Runtime, name: string, payload: unknown): 
   return status === 'success' || status === 'pending' ? status : 'fail';
 }
 
-/** The pending registration of an email; throws UserNotFound or UserAlreadyConfirmed. */
+/** The pending registration of an email; throws BadRequest (readEmail), UserNotFound or UserAlreadyConfirmed. */
 export async function pendingRegistration(rt: Runtime, email: string): Promise<Credential> {
   requireProvider(rt.config.providers, USERPASS);
-  const credential = couldBeEmail(email) ? await rt.store.getCredential(emailKey(email)) : undefined;
+  const credential = await rt.store.getCredential(readEmail(email).key);
   if (!credential) throw new AppError('UserNotFound', 'user not found');
   if (credential.confirmed !== false) throw new AppError('UserAlreadyConfirmed', 'already confirmed');
   return credential;

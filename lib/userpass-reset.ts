@@ -1,7 +1,6 @@
 import { concealedNotice, concealing } from './conceal';
-import { emailKey } from './emails';
+import { emailKey, readEmail } from './emails';
 import { AppError } from './errors';
-import { couldBeEmail } from './ids';
 import { sendMail } from './mail';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords';
 import { requireProvider } from './providers/settings';
@@ -12,7 +11,7 @@ import { issueToken, redeemToken, tokenLink } from './userpass-tokens';
 
 async function registration(rt: Runtime, email: string): Promise<Credential> {
   requireProvider(rt.config.providers, 'local-userpass');
-  const credential = couldBeEmail(email) ? await rt.store.getCredential(emailKey(email)) : undefined;
+  const credential = await rt.store.getCredential(readEmail(email).key);
   if (!credential) throw new AppError('UserNotFound', 'user not found');
   return credential;
 }

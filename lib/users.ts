@@ -32,8 +32,9 @@ export async function deleteUser(rt: Runtime, user: User): Promise<void> {
 
 /**
  * Disables (or enables again) a user: a disabled user cannot log in (UserDisabled), refresh, or pass
- * the authorizer; enabling keeps the same user id. Throws UserNotFound.
+ * the authorizer. Disabling ends every session with the marker of "revoke all sessions", in the same
+ * write, so enabling (same user id) never revives an old refresh or access token. Throws UserNotFound.
  */
 export async function setUserDisabled(rt: Runtime, userId: string, disabled: boolean): Promise<void> {
-  if (!isObjectIdHex(userId) || !(await rt.store.setUserDisabled(userId, disabled))) throw new AppError('UserNotFound', 'user not found');
+  if (!isObjectIdHex(userId) || !(await rt.store.setUserDisabled(userId, disabled, rt.clock()))) throw new AppError('UserNotFound', 'user not found');
 }

@@ -1,3 +1,6 @@
+import { h } from './dom';
+import { describeMix, scriptMix } from './scripts';
+
 /** What the admin API answers for a user (protocol §14.3). */
 export interface AdminUser {
   _id: string;
@@ -26,6 +29,24 @@ export function providersOf(user: AdminUser): string {
 
 export function emailOf(user: AdminUser): string {
   return typeof user.data?.email === 'string' ? user.data.email : '';
+}
+
+/**
+ * The user's email for the users list and the user page, with a visible marker when it mixes scripts
+ * (a look-alike of another address); the marker's title and its hidden text say which part and scripts.
+ */
+export function emailView(user: AdminUser): Node | string {
+  const email = emailOf(user);
+  const mix = email ? scriptMix(email) : undefined;
+  if (!mix) return email;
+  const why = describeMix(mix);
+  return h(
+    'span',
+    { class: 'email' },
+    email,
+    ' ',
+    h('span', { class: 'mixed-scripts', title: why, 'data-key': 'mixed-scripts' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), 'mixed scripts', h('span', { class: 'visually-hidden' }, `: ${why}`)),
+  );
 }
 
 export function stateOf(user: AdminUser): string {

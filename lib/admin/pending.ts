@@ -1,7 +1,7 @@
-import { emailKey } from '../emails';
+import { emailKey, readEmail } from '../emails';
 import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
-import { couldBeEmail, cursor } from '../ids';
+import { cursor } from '../ids';
 import type { Credential } from '../store';
 import { pendingRegistration, retryConfirmationFunction, sendConfirmationEmail } from '../userpass-confirm';
 
@@ -17,8 +17,8 @@ export async function listPending(rt: Runtime, after?: string) {
 
 /** Confirms a pending registration. Throws UserNotFound, UserAlreadyConfirmed. */
 export async function confirmPending(rt: Runtime, email: string): Promise<void> {
-  await pendingRegistration(rt, email);
-  await rt.store.confirmCredential(emailKey(email));
+  const credential = await pendingRegistration(rt, email);
+  await rt.store.confirmCredential(emailKey(credential.email));
 }
 
 /** Mails a new confirmation link. Throws UserNotFound, UserAlreadyConfirmed. */
@@ -33,7 +33,8 @@ export async function rerunPending(rt: Runtime, email: string): Promise<void> {
 
 /** Removes a pending registration (a confirmed account is deleted as a user). Throws UserNotFound. */
 export async function deletePending(rt: Runtime, email: string): Promise<void> {
-  const credential = couldBeEmail(email) ? await rt.store.getCredential(emailKey(email)) : undefined;
+  const { key } = readEmail(email);
+  const credential = await rt.store.getCredential(key);
   if (!credential || credential.confirmed !== false) throw new AppError('UserNotFound', 'user not found');
-  await rt.store.deleteCredential(emailKey(email));
+  await rt.store.deleteCredential(key);
 }

@@ -1,7 +1,7 @@
 import { type ApiKeyView, deleteApiKey, listApiKeys, setApiKeyDisabled } from '../api-keys';
-import { emailKey, checkEmail, USERPASS } from '../emails';
+import { USERPASS, readEmail } from '../emails';
 import { AppError } from '../errors';
-import { couldBeEmail, couldBeIdentity, cursor, isObjectIdHex, newObjectId } from '../ids';
+import { couldBeIdentity, cursor, isObjectIdHex, newObjectId } from '../ids';
 import { withProviderId } from '../login';
 import { checkPasswordPolicy, hashPassword } from '../passwords';
 import type { Runtime } from '../runtime';
@@ -43,9 +43,9 @@ export async function listUsers(rt: Runtime, filter: UserFilter) {
   if (filter.email || filter.identity) {
     const [type, ...rest] = (filter.identity ?? '').split(':');
     const id = rest.join(':');
-    if (filter.email ? !couldBeEmail(filter.email) : !couldBeIdentity(type, id)) return [];
+    if (!filter.email && !couldBeIdentity(type, id)) return [];
     const userId = filter.email
-      ? (await rt.store.getCredential(emailKey(filter.email)))?.userId
+      ? (await rt.store.getCredential(readEmail(filter.email).key))?.userId
       : await rt.store.findIdentityOwner(type, id);
     const user = userId ? (await rt.store.getLoginState(userId)).user : undefined;
     return user ? [adminUserView(user)] : [];
@@ -72,9 +72,8 @@ export async function getUser(rt: Runtime, userId: string): Promise<User> {
 
 /** Creates a confirmed email/password user at once. Throws BadRequest, AccountNameInUse. */
 export async function createUser(rt: Runtime, email: string, password: string) {
-  checkEmail(email);
+  const { address, key } = readEmail(email);
   checkPasswordPolicy(password, rt.config);
-  const address = email.trim();
   const seconds = Math.floor(rt.clock() / 1000);
   const identityId = newObjectId();
   const user: User = {
@@ -88,7 +87,7 @@ export async function createUser(rt: Runtime, email: string, password: string) {
   };
   const credential = { email: address, identityId, passwordHash: await hashPassword(password), createdAt: rt.clock(), userId: user.id };
   try {
-    await rt.store.createUserWithCredential(user, emailKey(address), credential);
+    await rt.store.createUserWithCredential(user, key, credential);
   } catch (error) {
     if (error instanceof ConditionFailed) throw new AppError('AccountNameInUse', 'name already in use');
     throw error;

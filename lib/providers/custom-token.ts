@@ -4,7 +4,7 @@ import { type LinkInfo, signIn } from '../linking';
 import type { AuthInfo } from '../login';
 import type { Runtime } from '../runtime';
 import { ExternalTokenError, createExternalVerifier } from '../tokens/external';
-import { mapMetadata } from './metadata';
+import { SUBJECT_MAX, mapMetadata, subjectOf } from './metadata';
 import { type CustomTokenSettings, requireProvider } from './settings';
 
 export const CUSTOM_TOKEN = 'custom-token';
@@ -16,7 +16,8 @@ function refuse(reason: string): AppError {
 
 /**
  * Logs in (or links) with a JWT from the app's own issuer: verified with the configured keys,
- * audience and issuer; `sub` is the identity id; metadata fields go to `data` and `provider_data`.
+ * audience and issuer; `sub`, a non-empty string of at most 255 characters, is the identity id;
+ * metadata fields go to `data` and `provider_data`.
  * Throws AuthError `invalid custom auth token: <reason>`.
  */
 export async function logInWithCustomToken(rt: Runtime, token: string, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
@@ -34,8 +35,10 @@ export async function logInWithCustomToken(rt: Runtime, token: string, device: D
     if (error instanceof ExternalTokenError) throw refuse(error.message);
     throw error;
   }
+  const sub = subjectOf(claims);
+  if (!sub) throw refuse(`"sub" claim must be a non-empty string of at most ${SUBJECT_MAX} characters`);
   const { data, missing } = mapMetadata(claims, settings.metadataFields);
   if (missing) throw refuse(`required metadata field "${missing}" is missing`);
-  const identity = { id: String(claims.sub), provider_type: CUSTOM_TOKEN, provider_data: data };
+  const identity = { id: sub, provider_type: CUSTOM_TOKEN, provider_data: data };
   return signIn(rt, { identity, data }, device, linkToken);
 }

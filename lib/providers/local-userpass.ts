@@ -1,7 +1,7 @@
 import type { DeviceInfo } from '../devices';
-import { USERPASS, checkEmail, emailKey } from '../emails';
+import { USERPASS, readEmail } from '../emails';
 import { AppError } from '../errors';
-import { couldBeEmail, newObjectId } from '../ids';
+import { newObjectId } from '../ids';
 import { type LinkInfo, signIn } from '../linking';
 import type { AuthInfo } from '../login';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords';
@@ -15,25 +15,25 @@ import { openPasswordGate } from '../limits';
 /**
  * Registers an email/password account: confirmed at once (auto-confirm), or pending until confirmed by
  * email or by the confirmation function. The user itself is created by the first login. Throws
- * BadRequest (bad input, or the confirmation function refused) or AccountNameInUse.
+ * BadRequest (a bad email or password, or the confirmation function refused) or AccountNameInUse.
  */
 export async function registerUser(rt: Runtime, email: string, password: string): Promise<void> {
   requireProvider(rt.config.providers, USERPASS);
-  checkEmail(email);
+  const { address, key } = readEmail(email);
   checkPasswordPolicy(password, rt.config);
   const confirmed = rt.config.providers.userpass.autoConfirm;
   const credential: Credential = {
-    email: email.trim(),
+    email: address,
     identityId: newObjectId(),
     passwordHash: await hashPassword(password),
     createdAt: rt.clock(),
     ...(confirmed ? {} : { confirmed: false }),
   };
   try {
-    await rt.store.createCredential(emailKey(email), credential);
+    await rt.store.createCredential(key, credential);
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
-    if (concealing(rt)) return concealedNotice(rt, email, 'register');
+    if (concealing(rt)) return concealedNotice(rt, address, 'register');
     throw new AppError('AccountNameInUse', 'name already in use');
   }
   if (!confirmed) await startConfirmation(rt, credential);
@@ -41,7 +41,8 @@ export async function registerUser(rt: Runtime, email: string, password: string)
 
 /**
  * Logs in with email and password (or links them with `linkToken`); an unknown email and a wrong
- * password are indistinguishable, in answer and in time. Throws InvalidPassword or UserDisabled.
+ * password are indistinguishable, in answer and in time. Throws InvalidPassword, UserDisabled, or
+ * BadRequest for something that cannot be an email (readEmail).
  */
 export async function logInWithPassword(
   rt: Runtime,
@@ -52,9 +53,7 @@ export async function logInWithPassword(
   linkToken?: string,
 ): Promise<AuthInfo | LinkInfo> {
   requireProvider(rt.config.providers, USERPASS);
-  // No account has a longer address, and its key would be over DynamoDB's limit: nothing to count.
-  if (!couldBeEmail(email)) throw new AppError('InvalidPassword', 'invalid username/password');
-  const key = emailKey(email);
+  const { key } = readEmail(email);
   const gate = await openPasswordGate(rt, key, source);
   const credential = gate.credential;
   if (!(await verifyPassword(credential?.passwordHash, password)) || !credential) {

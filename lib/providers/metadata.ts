@@ -21,3 +21,20 @@ export function mapMetadata(source: Record<string, unknown>, fields: MetadataFie
   }
   return { data };
 }
+
+/**
+ * OpenID Connect Core §2 caps `sub` at 255 ASCII characters; the same bound keeps an identity id well
+ * inside DynamoDB's key size whatever the issuer, and a non-string `sub` could make two subjects one.
+ */
+export const SUBJECT_MAX = 255;
+
+/** The token's `sub` if it is a string of 1 to SUBJECT_MAX characters, else undefined. */
+export function subjectOf(claims: Record<string, unknown>): string | undefined {
+  const sub = claims.sub;
+  return typeof sub === 'string' && sub.length > 0 && sub.length <= SUBJECT_MAX ? sub : undefined;
+}
+
+/** An identity provider's `email_verified` says yes only as `true` or `"true"`; false, "false" or absent mean no. */
+export function emailVerified(claims: Record<string, unknown>): boolean {
+  return claims.email_verified === true || claims.email_verified === 'true';
+}

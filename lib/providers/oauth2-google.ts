@@ -4,6 +4,7 @@ import { type LinkInfo, signIn } from '../linking';
 import type { AuthInfo, ProvenIdentity } from '../login';
 import type { Runtime } from '../runtime';
 import { ExternalTokenError, createExternalVerifier } from '../tokens/external';
+import { SUBJECT_MAX, emailVerified, subjectOf } from './metadata';
 import { callProvider } from './outbound';
 import { type GoogleSettings, type OAuthField, requireProvider } from './settings';
 
@@ -18,11 +19,12 @@ export interface GoogleCredential {
 
 const CLAIM: Record<OAuthField, string> = { name: 'name', email: 'email', picture: 'picture', first_name: 'given_name', last_name: 'family_name' };
 
-function metadataOf(claims: Record<string, unknown>, fields: OAuthField[]): Record<string, unknown> {
+/** The configured fields of an ID token; the email only when Google says it is verified. */
+export function googleMetadata(claims: Record<string, unknown>, fields: OAuthField[]): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   for (const field of fields) {
     const value = claims[CLAIM[field]];
-    if (field === 'email' && claims.email_verified === false) continue;
+    if (field === 'email' && !emailVerified(claims)) continue;
     if (typeof value === 'string' && value) data[field] = value;
   }
   return data;
@@ -76,8 +78,10 @@ export async function logInWithGoogle(rt: Runtime, credential: GoogleCredential,
 /** The identity an ID token proves; throws AuthError. */
 export async function googleIdentity(rt: Runtime, settings: GoogleSettings, idToken: string): Promise<ProvenIdentity> {
   const claims = await verifyGoogleIdToken(rt, settings, idToken);
-  const data = metadataOf(claims, settings.metadataFields);
-  return { identity: { id: String(claims.sub), provider_type: GOOGLE, provider_data: data }, data };
+  const sub = subjectOf(claims);
+  if (!sub) throw new AppError('AuthError', `invalid Google ID token: "sub" claim must be a non-empty string of at most ${SUBJECT_MAX} characters`);
+  const data = googleMetadata(claims, settings.metadataFields);
+  return { identity: { id: sub, provider_type: GOOGLE, provider_data: data }, data };
 }
 
 /** Google's consent page for the browser flow, with PKCE. */

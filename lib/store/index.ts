@@ -95,8 +95,11 @@ export interface Store {
   saveOAuthState(state: OAuthState): Promise<void>;
   /** Reads and deletes a flow's state in one step, so a callback can be used once. */
   takeOAuthState(id: string): Promise<OAuthState | undefined>;
-  /** Disables or enables a user; false when there is no such user. */
-  setUserDisabled(userId: string, disabled: boolean): Promise<boolean>;
+  /**
+   * Disables or enables a user; disabling also revokes, in the same write, every session created
+   * before `at` (ms), as revokeSessions does. False when there is no such user.
+   */
+  setUserDisabled(userId: string, disabled: boolean, at: number): Promise<boolean>;
   /** Settings operators changed at run time; empty when none. */
   getAppSettings(): Promise<AppSettings>;
   setAppSettings(settings: AppSettings): Promise<void>;

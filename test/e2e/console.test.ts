@@ -112,7 +112,34 @@ describe('admin console (Chromium, realm-web 2.0.1)', () => {
     expect((await rejection(newApp().logIn(Realm.Credentials.emailPassword(email, PASSWORD)))).errorCode).toBe('UserDisabled');
     await page.getByRole('button', { name: 'Enable user' }).click();
     await page.getByRole('button', { name: 'Disable user' }).waitFor();
+    await expectRefreshRefused(user);
     expect((await newApp().logIn(Realm.Credentials.emailPassword(email, PASSWORD))).id).toBe(user.id);
+  }, 60_000);
+
+  it('marks an address that mixes scripts in the users list and on the user page', async () => {
+    const email = uniqueEmail('p\u0430ypal');
+    const app = newApp();
+    await app.emailPasswordAuth.registerUser({ email, password: PASSWORD });
+    const user = await app.logIn(Realm.Credentials.emailPassword(email, PASSWORD));
+    const plain = await emailUser();
+    await go('Users');
+    const why = 'Mixed scripts: the local part mixes Latin and Cyrillic letters, as look-alikes of other addresses do';
+    const search = async (address: string) => {
+      await page.getByLabel('Email, user id or provider:identity').fill(address);
+      await page.getByLabel('Email, user id or provider:identity').press('Enter');
+      await page.getByRole('table', { name: `Users matching “${address}”` }).waitFor();
+      return rowWith(address);
+    };
+    expect(await (await search(plain.email)).locator('[data-key="mixed-scripts"]').count()).toBe(0);
+    const row = await search(email);
+    const marker = row.locator('[data-key="mixed-scripts"]');
+    await expect.poll(() => marker.getAttribute('title')).toBe(why);
+    expect(await marker.textContent()).toBe(`⚠ mixed scripts: ${why}`);
+    expect(await marker.isVisible()).toBe(true);
+    await row.getByRole('link', { name: user.id }).click();
+    await page.getByRole('heading', { level: 1, name: `User ${user.id}` }).waitFor();
+    await expect.poll(() => page.locator('dl.summary [data-key="mixed-scripts"]').getAttribute('title')).toBe(why);
+    await screenshot(page, '02b-mixed-scripts');
   }, 60_000);
 
   it('revokes every session of a user in one click from the users list', async () => {

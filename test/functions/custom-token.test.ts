@@ -49,6 +49,27 @@ describe('custom-token login (JWKS, RS256)', () => {
     expect(await ownerOf(sub)).toBeUndefined();
   });
 
+  it.each([
+    ['an object', { id: 'jwt-object-sub' }],
+    ['an array', ['jwt-array-sub']],
+    ['a number', 12345],
+    ['true', true],
+    ['an empty string', ''],
+    ['256 characters', 's'.repeat(256)],
+  ])('refuses a "sub" that is %s with AuthError and creates no user', async (_, sub) => {
+    const res = await logIn(await issuerToken({ sub: sub as string, aud: CUSTOM_AUDIENCE, email: 'x@example.test' }));
+    expect([res.status, res.body]).toEqual([401, { error: 'invalid custom auth token: "sub" claim must be a non-empty string of at most 255 characters', error_code: 'AuthError' }]);
+    for (const id of ['[object Object]', String(sub), '']) expect(await ownerOf(id)).toBeUndefined();
+  });
+
+  it('refuses a missing "sub", and logs in one of exactly 255 characters', async () => {
+    expect((await logIn(await issuerToken({ aud: CUSTOM_AUDIENCE, email: 'x@example.test' }))).body).toEqual({ error: 'invalid custom auth token: "sub" claim check failed', error_code: 'AuthError' });
+    const sub = `${subject()}-`.padEnd(255, 'x');
+    const res = await logIn(await issuerToken({ sub, aud: CUSTOM_AUDIENCE, email: 'x@example.test' }));
+    expect(res.status).toBe(200);
+    expect(await ownerOf(sub)).toBe(res.body.user_id);
+  });
+
   it('refuses tokens over 2048 characters and alg none', async () => {
     const long = await issuerToken({ sub: subject(), aud: CUSTOM_AUDIENCE, email: 'x@example.test', pad: 'x'.repeat(2100) });
     expect((await logIn(long)).body.error).toBe('invalid custom auth token: token too long');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { handler as profile } from '../../functions/auth/profile';
 import { handler as facebookLogin } from '../../functions/providers/oauth2-facebook/login';
 import { handler as googleLogin } from '../../functions/providers/oauth2-google/login';
+import { googleMetadata } from '../../lib/providers/oauth2-google';
 import { runtime } from '../../lib/runtime';
 import { FACEBOOK_APP, GOOGLE_CLIENT, facebookToken, googleCode, issuerToken } from '../fakes/world';
 import { APP, CLIENT, invoke } from '../helpers/events';
@@ -46,9 +47,36 @@ describe('oauth2-google', () => {
     expect(await owner('oauth2-google', sub)).toBe(res.body.user_id);
   });
 
-  it('leaves out an unverified email', async () => {
-    const res = await google({ id_token: await issuerToken({ ...claims(subject('unverified')), email_verified: false }) });
-    expect((await dataOf(res.body.access_token)).data.email).toBeUndefined();
+  it.each([
+    ['false', false],
+    ['the string "false"', 'false'],
+    ['the string "no"', 'no'],
+    ['1', 1],
+    ['null', null],
+    ['an object', { value: true }],
+  ])('leaves out an email whose email_verified is %s, in data and in provider data', async (_, verified) => {
+    const res = await google({ id_token: await issuerToken({ ...claims(subject('unverified')), email_verified: verified as boolean }) });
+    expect(res.status).toBe(200);
+    const me = await dataOf(res.body.access_token);
+    expect(me.data.email).toBeUndefined();
+    expect(me.identities[0].provider_data.email).toBeUndefined();
+    expect(me.data.name).toBe('G User');
+  });
+
+  it('copies the email when email_verified is true or the string "true", and never when it is missing', async () => {
+    for (const verified of [true, 'true']) {
+      const res = await google({ id_token: await issuerToken({ ...claims(subject('verified')), email_verified: verified as boolean }) });
+      expect((await dataOf(res.body.access_token)).identities[0].provider_data.email).toBe('g@example.test');
+    }
+    // The fake issuer always sets the claim, so the missing case is checked on the mapping itself.
+    expect(googleMetadata({ email: 'g@example.test', name: 'G' }, ['email', 'name'])).toEqual({ name: 'G' });
+  });
+
+  it('refuses an ID token whose "sub" is not a string of 1 to 255 characters', async () => {
+    for (const sub of [{ id: 1 }, 42, '', 'g'.repeat(256)]) {
+      const res = await google({ id_token: await issuerToken({ ...claims('placeholder'), sub: sub as string }) });
+      expect([res.status, res.body]).toEqual([401, { error: 'invalid Google ID token: "sub" claim must be a non-empty string of at most 255 characters', error_code: 'AuthError' }]);
+    }
   });
 
   it.each([

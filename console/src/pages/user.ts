@@ -2,7 +2,7 @@ import { ApiError, api } from '../api';
 import { code, h, table, when } from '../dom';
 import { go, heading } from '../nav';
 import { act, announce, confirmAction, confirmWithOption, errorText, rerender } from '../ui';
-import { type AdminUser, emailOf, providersOf, stateOf } from '../users';
+import { type AdminUser, emailOf, emailView, providersOf, stateOf } from '../users';
 
 interface Device { _id: string; platform: string; platform_version: string; sdk_version: string; app_version: string; last_seen: number }
 interface Session { id: string; device_id: string; created: number; expires: number }
@@ -10,7 +10,7 @@ interface ApiKey { _id: string; name: string; disabled: boolean }
 
 function summary(user: AdminUser): HTMLElement {
   const items: [string, Node | string][] = [
-    ['Email', emailOf(user) || '–'],
+    ['Email', emailView(user) || '–'],
     ['Type', user.type],
     ['Providers', providersOf(user)],
     ['State', h('span', { class: `state ${stateOf(user)}` }, stateOf(user))],

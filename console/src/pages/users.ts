@@ -2,7 +2,7 @@ import { ApiError, api } from '../api';
 import { type Child, field, h, select, table, when } from '../dom';
 import { go, heading } from '../nav';
 import { Cursors, act } from '../ui';
-import { type AdminUser, PROVIDERS, emailOf, providersOf, stateOf } from '../users';
+import { type AdminUser, PROVIDERS, emailOf, emailView, providersOf, stateOf } from '../users';
 
 const cursors = new Cursors();
 const PAGE = 50;
@@ -27,7 +27,7 @@ function row(user: AdminUser): Child[] {
     h('a', { href: `#/users/${user._id}`, class: 'id' }, user._id),
     user.type,
     h('span', { class: 'nowrap' }, providersOf(user)),
-    emailOf(user),
+    emailView(user),
     when(user.creation_date),
     when(user.last_authentication_date),
     h('span', { class: `state ${stateOf(user)}` }, stateOf(user)),
