@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readDeviceInfo } from './devices';
 import { AppError } from './errors';
+import { limitAddress } from './limits';
 import { type LinkInfo, linkToSession, signIn } from './linking';
 import { log } from './log';
 import type { AuthInfo, ProvenIdentity } from './login';
@@ -18,6 +19,8 @@ export interface RedirectStart {
   state: string;
   device?: string;
   linkToken?: string;
+  /** The client's address, for the `oauth.ip` limit. */
+  source: string;
 }
 
 const FLOW_SECONDS = 600;
@@ -57,6 +60,7 @@ function decodeDevice(encoded: string | undefined): Record<string, string> {
  * provider's consent URL. Throws InvalidParameter, AuthProviderNotFound, InvalidSession (link).
  */
 export async function startRedirect(rt: Runtime, callbackUrl: string, start: RedirectStart): Promise<string> {
+  await limitAddress(rt, 'oauth.ip', start.source);
   const settings = settingsOf(rt, start.provider);
   checkRedirect(settings.redirectUris, start.redirect);
   if (!/^[A-Za-z0-9._~-]{1,128}$/.test(start.state)) throw new AppError('InvalidParameter', 'state must be 1 to 128 URL-safe characters');
