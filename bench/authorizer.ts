@@ -49,7 +49,7 @@ async function slice(op: Op, tokens: string[], next: () => number, ms: number, s
 
 export async function benchAuthorizer(rt: Runtime, counter: Counter, options = { users: 200, rounds: 4, sliceMs: 1500 }): Promise<AuthorizerResult> {
   const tokens: string[] = [];
-  for (let i = 0; i < options.users; i++) tokens.push(((await logInAnonymously(rt, {})) as AuthInfo).access_token);
+  for (let i = 0; i < options.users; i++) tokens.push(((await logInAnonymously(rt, {}, '192.0.2.1')) as AuthInfo).access_token);
   const jwk = rt.tokens.publicJwks()[0];
   const key = await importJWK(jwk, 'RS256');
   const verifyOptions = { issuer: rt.config.issuer, audience: rt.config.appId, algorithms: ['RS256'] };

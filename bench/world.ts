@@ -43,7 +43,9 @@ function providers(oidc: FakeOidc, graph: FakeGraph) {
  * and written as in production, so the measured paths are the real ones.
  */
 const BENCH_LIMITS = JSON.stringify({
+  'anon.ip': { max: 100_000_000 },
   'login.ip': { max: 100_000_000 },
+  'oauth.ip': { max: 100_000_000 },
   'register.ip': { max: 100_000_000 },
   'send.email': { max: 100_000_000 },
   'send.ip': { max: 100_000_000 },

@@ -78,6 +78,14 @@ export async function countOrRefuse(rt: Runtime, events: LimitEvent[]): Promise<
   if (over.length) throw refused(over.map((o) => o.event), Math.max(...over.map(({ counter }) => Math.ceil((counter.windowEndsAt - now) / 1000))));
 }
 
+/**
+ * A request that writes to the table whatever its outcome (an anonymous login's new user, an OAuth
+ * flow's state): counted per client address, refused with TooManyRequests past the limit before it writes.
+ */
+export function limitAddress(rt: Runtime, name: 'anon.ip' | 'oauth.ip', source: string): Promise<void> {
+  return countOrRefuse(rt, [{ name, subject: sourceKey(source) }]);
+}
+
 /** Counts failures after the fact (wrong passwords, wrong tokens). */
 async function countFailures(rt: Runtime, events: LimitEvent[]): Promise<void> {
   await count(rt, events);

@@ -3,6 +3,7 @@ import { readDeviceInfo } from './devices';
 import { AppError } from './errors';
 import { type Reply, redirect } from './http';
 import { hashSecret, isOAuthStateId, sameHash } from './ids';
+import { limitAddress } from './limits';
 import { type LinkInfo, linkToSession, signIn } from './linking';
 import { log, securityEvent } from './log';
 import type { AuthInfo, ProvenIdentity } from './login';
@@ -21,6 +22,8 @@ export interface RedirectStart {
   state: string;
   device?: string;
   linkToken?: string;
+  /** The client's address, for the `oauth.ip` limit. */
+  source: string;
 }
 
 const FLOW_SECONDS = 600;
@@ -76,9 +79,10 @@ function bindingCookie(flowId: string, value: string, maxAge: number): string {
 /**
  * Starts a browser login or link: remembers the flow (with its PKCE verifier and the hash of a secret
  * set as a cookie in this browser) and answers the provider's consent URL. Throws InvalidParameter,
- * AuthProviderNotFound, InvalidSession (link).
+ * AuthProviderNotFound, InvalidSession (link), TooManyRequests (oauth.ip).
  */
 export async function startRedirect(rt: Runtime, callbackUrl: string, start: RedirectStart): Promise<StartedRedirect> {
+  await limitAddress(rt, 'oauth.ip', start.source);
   const settings = settingsOf(rt, start.provider);
   checkRedirect(settings.redirectUris, start.redirect);
   if (!/^[A-Za-z0-9._~-]{1,128}$/.test(start.state)) throw new AppError('InvalidParameter', 'state must be 1 to 128 URL-safe characters');

@@ -1,13 +1,18 @@
 /**
  * `npm start`: the whole local stack in one command. Prints exactly one line on stdout,
- * `Gatehouse ready: baseUrl=<url> appId=<id> console=<url>/console/`, once requests are served; the
- * stack's own output goes to .gatehouse/logs/stack-<PORT>.log. Ctrl-C or SIGTERM stops everything it started.
+ * `Gatehouse ready: baseUrl=<url> appId=<id> console=<url>/console/ limits=<relaxed-per-address|GATEHOUSE_LIMITS>`,
+ * once requests are served; the stack's own output goes to .gatehouse/logs/stack-<PORT>.log. Ctrl-C or
+ * SIGTERM stops everything it started.
  */
 import { rmSync, writeFileSync } from 'node:fs';
+import { relaxedPerAddressLimits } from '../lib/limit-rules';
 import { createTables, ensureAdminCredential, ensureSigningKeys, isPortFree, signingKeysFile, stackFile, startDynamo, startOffline, type Running } from './local-stack';
 
 const port = Number(process.env.PORT ?? 3000);
 const appId = process.env.APP_ID ?? 'gatehouse-local';
+// Every client of a local stack is the loopback address, so the per-address limits would refuse a
+// developer's own test suite within minutes; GATEHOUSE_LIMITS, when the developer sets it, wins.
+const limits = process.env.GATEHOUSE_LIMITS === undefined ? 'relaxed-per-address' : 'GATEHOUSE_LIMITS';
 const started: Running[] = [];
 let stopping = false;
 
@@ -29,7 +34,12 @@ async function main(): Promise<void> {
   const signingKeys = await ensureSigningKeys();
   const admin = ensureAdminCredential();
   // The console's "Rotate keys" rewrites the key file; the stack signs with the new keys once restarted.
-  const env = { GATEHOUSE_ADMIN_USERNAME: admin.username, GATEHOUSE_ADMIN_API_KEY: admin.apiKey, GATEHOUSE_SIGNING_KEYS_FILE: signingKeysFile() };
+  const env = {
+    GATEHOUSE_ADMIN_USERNAME: admin.username,
+    GATEHOUSE_ADMIN_API_KEY: admin.apiKey,
+    GATEHOUSE_SIGNING_KEYS_FILE: signingKeysFile(),
+    ...(limits === 'relaxed-per-address' ? { GATEHOUSE_LIMITS: JSON.stringify(relaxedPerAddressLimits()) } : {}),
+  };
   const offline = await startOffline({ port, appId, dynamoEndpoint: dynamo.endpoint, signingKeys, env });
   started.push(offline);
   for (const child of [dynamo.process, offline.process]) {
@@ -41,7 +51,7 @@ async function main(): Promise<void> {
   }
   const [table] = tables;
   writeFileSync(stackFile(port), JSON.stringify({ baseUrl: offline.baseUrl, appId, dynamoEndpoint: dynamo.endpoint, table }, null, 2));
-  console.log(`Gatehouse ready: baseUrl=${offline.baseUrl} appId=${appId} console=${offline.baseUrl}/console/`);
+  console.log(`Gatehouse ready: baseUrl=${offline.baseUrl} appId=${appId} console=${offline.baseUrl}/console/ limits=${limits}`);
 }
 
 process.on('SIGINT', () => void stopAll(0));

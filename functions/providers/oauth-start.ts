@@ -7,7 +7,7 @@ export const handler = route(async (req) => {
   requireApp(req);
   const { app, provider } = req.params;
   const callback = `${publicBaseUrl(req)}/api/client/v2.0/app/${app}/auth/providers/${provider}/callback`;
-  const start = { provider, redirect: queryField(req, 'redirect'), state: queryField(req, 'state'), device: req.query.device, linkToken: linkToken(req) };
+  const start = { provider, redirect: queryField(req, 'redirect'), state: queryField(req, 'state'), device: req.query.device, linkToken: linkToken(req), source: req.sourceIp };
   const { location, cookie } = await startRedirect(await runtime(), callback, start);
   const reply = req.query.providerRedirectHeader === 'true' ? redirectHeader(location) : redirect(location);
   return { ...reply, cookies: [cookie] };

@@ -1,13 +1,18 @@
 import type { DeviceInfo } from '../devices';
 import { newAnonymousIdentityId } from '../ids';
+import { limitAddress } from '../limits';
 import { type LinkInfo, signIn } from '../linking';
 import type { AuthInfo } from '../login';
 import type { Runtime } from '../runtime';
 import { requireProvider } from './settings';
 
-/** Every anonymous login creates a new user (protocol §4.4); reuse is the client's business. */
-export async function logInAnonymously(rt: Runtime, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
+/**
+ * Every anonymous login creates a new user (protocol §4.4); reuse is the client's business, so they are
+ * counted per client address (`anon.ip`). Throws TooManyRequests past the limit, AuthProviderNotFound.
+ */
+export async function logInAnonymously(rt: Runtime, device: DeviceInfo, source: string, linkToken?: string): Promise<AuthInfo | LinkInfo> {
   requireProvider(rt.config.providers, 'anon-user');
+  await limitAddress(rt, 'anon.ip', source);
   const identity = { id: newAnonymousIdentityId(), provider_type: 'anon-user' };
   return signIn(rt, { identity, data: {}, ownerId: null }, device, linkToken);
 }

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../lib/limit-rules';
 import { ROOT, freePort, isPortFree, stackFile } from '../../scripts/local-stack';
 
 const run = promisify(execFile);
@@ -13,11 +14,12 @@ interface Started {
   ready: Promise<string>;
 }
 
-/** `npm start` as a user runs it (through tsx, the script npm runs), with PORT and APP_ID. */
-function start(port: number, appId: string): Started {
+/** `npm start` as a user runs it (through tsx, the script npm runs), with PORT, APP_ID and GATEHOUSE_LIMITS if given. */
+function start(port: number, appId: string, limits?: string): Started {
+  const { GATEHOUSE_LIMITS: _, ...env } = process.env;
   const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), APP_ID: appId },
+    env: { ...env, PORT: String(port), APP_ID: appId, ...(limits === undefined ? {} : { GATEHOUSE_LIMITS: limits }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
@@ -68,10 +70,10 @@ function alive(pid: number): boolean {
 describe('npm start', () => {
   it('runs two copies side by side, prints one ready line each, serves local scripts, and SIGTERM stops everything', async () => {
     const [portA, portB] = [await freePort(), await freePort()];
-    const [a, b] = [start(portA, 'side-a'), start(portB, 'side-b')];
+    const [a, b] = [start(portA, 'side-a'), start(portB, 'side-b', JSON.stringify({ 'anon.ip': { max: 1 } }))];
     try {
-      expect(await a.ready).toBe(`Gatehouse ready: baseUrl=http://localhost:${portA} appId=side-a console=http://localhost:${portA}/console/`);
-      expect(await b.ready).toBe(`Gatehouse ready: baseUrl=http://localhost:${portB} appId=side-b console=http://localhost:${portB}/console/`);
+      expect(await a.ready).toBe(`Gatehouse ready: baseUrl=http://localhost:${portA} appId=side-a console=http://localhost:${portA}/console/ limits=relaxed-per-address`);
+      expect(await b.ready).toBe(`Gatehouse ready: baseUrl=http://localhost:${portB} appId=side-b console=http://localhost:${portB}/console/ limits=GATEHOUSE_LIMITS`);
       for (const [port, app] of [[portA, 'side-a'], [portB, 'side-b']] as const) {
         const res = await fetch(`http://localhost:${port}/api/client/v2.0/app/${app}/location`);
         expect(res.status).toBe(200);
@@ -79,8 +81,13 @@ describe('npm start', () => {
       }
       const page = await fetch(`http://localhost:${portA}/console/`);
       expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
-      const anon = await fetch(`http://localhost:${portA}/api/client/v2.0/app/side-a/auth/providers/anon-user/login`, { method: 'POST' });
-      expect(anon.status).toBe(200);
+      // Every client is the loopback address: more anonymous logins than the deployed default of one
+      // address pass on the relaxed stack; the developer's GATEHOUSE_LIMITS is used as it is.
+      const anon = (port: number, app: string) => fetch(`http://localhost:${port}/api/client/v2.0/app/${app}/auth/providers/anon-user/login`, { method: 'POST' }).then((r) => r.status);
+      const statuses: number[] = [];
+      for (let i = 0; i < DEFAULT_LIMITS['anon.ip'].max + 1; i += 10) statuses.push(...(await Promise.all(Array.from({ length: 10 }, () => anon(portA, 'side-a')))));
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+      expect([await anon(portB, 'side-b'), await anon(portB, 'side-b')]).toEqual([200, 429]);
       expect(a.stdout.filter((l) => l.trim() !== '')).toHaveLength(1);
 
       const script = await run(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/server-key.ts', 'ops-key', '--port', String(portA)], { cwd: ROOT });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { serve } from './server';
 
 /** A Facebook user as the Graph API describes them. */
@@ -13,14 +13,17 @@ export interface GraphUser {
 
 /**
  * A local Graph API that answers the calls Gatehouse makes as Facebook does: `debug_token` checked
- * with the app access token, `/me` with fields, and the OAuth dialog and code exchange.
+ * with the app access token, `/me` with fields, and the OAuth dialog and code exchange. The dialog
+ * insists on PKCE, as Facebook Login can: a request without an S256 `code_challenge` is refused, and
+ * a code it issued is exchanged only with the matching `code_verifier`.
  */
 export interface FakeGraph {
   url: string;
   dialogUrl: string;
   /** A user access token for `user`, issued to `appId` (another app's token when it differs). */
   token(user: GraphUser, appId?: string): string;
-  code(user: GraphUser, redirectUri: string): string;
+  /** A code for `user`; with a `challenge`, exchanged only together with its verifier. */
+  code(user: GraphUser, redirectUri: string, challenge?: string): string;
   stop(): Promise<void>;
 }
 
@@ -30,7 +33,7 @@ function oauthError(message: string) {
 
 export async function startFakeGraph(app: { id: string; secret: string }): Promise<FakeGraph> {
   const tokens = new Map<string, { user: GraphUser; appId: string }>();
-  const codes = new Map<string, { user: GraphUser; redirectUri: string }>();
+  const codes = new Map<string, { user: GraphUser; redirectUri: string; challenge?: string }>();
   const appToken = `${app.id}|${app.secret}`;
   const server = await serve(async (_req, url, body) => {
     const q = url.searchParams;
@@ -41,7 +44,7 @@ export async function startFakeGraph(app: { id: string; secret: string }): Promi
     }
     if (url.pathname === '/test/code') {
       const input = JSON.parse(body);
-      return { status: 200, body: { code: fake.code(input.user, input.redirectUri) } };
+      return { status: 200, body: { code: fake.code(input.user, input.redirectUri, input.challenge) } };
     }
     if (url.pathname === '/debug_token') {
       if (q.get('access_token') !== appToken) return oauthError('Invalid OAuth access token signature.');
@@ -58,8 +61,15 @@ export async function startFakeGraph(app: { id: string; secret: string }): Promi
     if (url.pathname === '/dialog/oauth') {
       const redirect = new URL(q.get('redirect_uri') ?? '');
       if (q.get('client_id') !== app.id) return oauthError('Invalid app ID');
-      redirect.searchParams.set('code', fake.code({ id: q.get('login_hint') ?? 'fb-user', name: 'Dialog User' }, redirect.href.split('?')[0]));
+      const redirectUri = redirect.href.split('?')[0];
       redirect.searchParams.set('state', q.get('state') ?? '');
+      const challenge = q.get('code_challenge') ?? '';
+      if (!/^[A-Za-z0-9_-]{43,128}$/.test(challenge) || q.get('code_challenge_method') !== 'S256') {
+        redirect.searchParams.set('error', 'invalid_request');
+        redirect.searchParams.set('error_description', 'code_challenge with code_challenge_method S256 is required');
+        return { status: 302, headers: { location: redirect.href } };
+      }
+      redirect.searchParams.set('code', fake.code({ id: q.get('login_hint') ?? 'fb-user', name: 'Dialog User' }, redirectUri, challenge));
       return { status: 302, headers: { location: redirect.href } };
     }
     if (url.pathname === '/oauth/access_token') {
@@ -67,7 +77,11 @@ export async function startFakeGraph(app: { id: string; secret: string }): Promi
       if (q.get('client_id') !== app.id || q.get('client_secret') !== app.secret || !grant || grant.redirectUri !== q.get('redirect_uri')) {
         return oauthError('Invalid verification code format.');
       }
+      // A code is used up by any exchange, a failed one too, so a wrong verifier cannot be retried.
       codes.delete(q.get('code')!);
+      if (grant.challenge && createHash('sha256').update(q.get('code_verifier') ?? '').digest('base64url') !== grant.challenge) {
+        return oauthError('Invalid code verifier.');
+      }
       return { status: 200, body: { access_token: fake.token(grant.user), token_type: 'bearer', expires_in: 5183944 } };
     }
     return { status: 404, body: { error: { message: 'Unknown path', type: 'GraphMethodException' } } };
@@ -81,9 +95,9 @@ export async function startFakeGraph(app: { id: string; secret: string }): Promi
       tokens.set(token, { user, appId });
       return token;
     },
-    code(user, redirectUri) {
+    code(user, redirectUri, challenge) {
       const code = randomBytes(12).toString('hex');
-      codes.set(code, { user, redirectUri });
+      codes.set(code, { user, redirectUri, challenge });
       return code;
     },
     stop: server.stop,

@@ -5,7 +5,9 @@ import { serve } from './server';
 /**
  * A local OpenID Connect provider that speaks the protocol Google does: discovery, JWKS, an authorize
  * endpoint that consents at once (the `login_hint` names the user), and a token endpoint exchanging
- * codes (with PKCE) for ID tokens. Also serves as the custom JWT issuer's JWKS.
+ * codes for ID tokens. PKCE is required, as Google can require it of a client: the authorize endpoint
+ * refuses a request without an S256 `code_challenge`, and a code it issued is exchanged only with the
+ * matching `code_verifier`. Also serves as the custom JWT issuer's JWKS.
  */
 export interface FakeOidc {
   url: string;
@@ -15,7 +17,10 @@ export interface FakeOidc {
   authorizeUrl: string;
   /** An RS256 ID token from this issuer; `claims` override the defaults. */
   idToken(claims: JWTPayload, options?: { expiresIn?: string | number; key?: 'own' | 'stranger' }): Promise<string>;
-  /** An authorization code the token endpoint will exchange for an ID token with `claims`. */
+  /**
+   * An authorization code the token endpoint will exchange for an ID token with `claims`; with a
+   * `challenge`, only together with its verifier (codes a client gets without PKCE, e.g. `postmessage`, have none).
+   */
   code(claims: JWTPayload, redirectUri: string, challenge?: string): string;
   stop(): Promise<void>;
 }
@@ -59,9 +64,17 @@ export async function startFakeOidc(clients: Record<string, string>): Promise<Fa
     if (url.pathname === '/authorize' && req.method === 'GET') {
       const redirect = new URL(url.searchParams.get('redirect_uri') ?? '');
       if (!clients[url.searchParams.get('client_id') ?? '']) return { status: 400, body: { error: 'invalid_client' } };
-      const code = fake.code({ sub: url.searchParams.get('login_hint') ?? 'fake-user', aud: url.searchParams.get('client_id')! }, redirect.href, url.searchParams.get('code_challenge') ?? undefined);
-      redirect.searchParams.set('code', code);
+      const redirectUri = redirect.href;
       redirect.searchParams.set('state', url.searchParams.get('state') ?? '');
+      const challenge = url.searchParams.get('code_challenge') ?? '';
+      // RFC 7636 §4.4.1: a server that requires PKCE answers a request without it with invalid_request.
+      if (!/^[A-Za-z0-9_-]{43,128}$/.test(challenge) || url.searchParams.get('code_challenge_method') !== 'S256') {
+        redirect.searchParams.set('error', 'invalid_request');
+        redirect.searchParams.set('error_description', 'code_challenge with code_challenge_method S256 is required');
+        return { status: 302, headers: { location: redirect.href } };
+      }
+      const code = fake.code({ sub: url.searchParams.get('login_hint') ?? 'fake-user', aud: url.searchParams.get('client_id')! }, redirectUri, challenge);
+      redirect.searchParams.set('code', code);
       return { status: 302, headers: { location: redirect.href } };
     }
     if (url.pathname === '/token' && req.method === 'POST') {
@@ -70,10 +83,11 @@ export async function startFakeOidc(clients: Record<string, string>): Promise<Fa
       const clientId = form.get('client_id') ?? '';
       if (!clients[clientId] || clients[clientId] !== form.get('client_secret')) return { status: 401, body: { error: 'invalid_client' } };
       if (!grant || grant.redirectUri !== form.get('redirect_uri')) return { status: 400, body: { error: 'invalid_grant' } };
+      // A code is used up by any exchange, a failed one too, so a wrong verifier cannot be retried.
+      grants.delete(form.get('code')!);
       if (grant.challenge && createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url') !== grant.challenge) {
         return { status: 400, body: { error: 'invalid_grant', error_description: 'PKCE verification failed' } };
       }
-      grants.delete(form.get('code')!);
       return { status: 200, body: { access_token: randomBytes(16).toString('hex'), token_type: 'Bearer', expires_in: 3600, id_token: await sign({ aud: clientId, ...grant.claims }, own.privateKey) } };
     }
     return { status: 404, body: { error: 'not_found' } };

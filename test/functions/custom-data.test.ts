@@ -170,7 +170,7 @@ describe(`the access-token budget (${ACCESS_TOKEN_BUDGET} bytes, under API Gatew
 describe('user-creation function (through serverless offline’s Lambda endpoint)', () => {
   it('seeds the new user’s custom data, in the first access token', async () => {
     const rt = await runtimeAt(0, HOOK);
-    const auth = await logInAnonymously(rt, {});
+    const auth = await logInAnonymously(rt, {}, '127.0.0.1');
     expect(decodeJwt(auth.access_token).user_data).toEqual({ plan: 'free', signedUpWith: 'anon-user', userId: auth.user_id });
   });
 
@@ -190,7 +190,7 @@ describe('user-creation function (through serverless offline’s Lambda endpoint
       const { port } = silent.address() as { port: number };
       const rt = await runtimeAt(0, { ...HOOK, GATEHOUSE_USER_CREATION_TIMEOUT_MS: '200', GATEHOUSE_LAMBDA_ENDPOINT: `http://127.0.0.1:${port}` });
       const before = await itemCount();
-      await expect(logInAnonymously(rt, {})).rejects.toMatchObject({ code: 'AuthError', message: 'user creation function timed out' });
+      await expect(logInAnonymously(rt, {}, '127.0.0.1')).rejects.toMatchObject({ code: 'AuthError', message: 'user creation function timed out' });
       expect(await itemCount()).toBe(before);
     } finally {
       silent.close();

@@ -1,19 +1,24 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
+import { handler as anonLogin } from '../../functions/providers/anon-user/login';
 import { handler as confirm } from '../../functions/providers/local-userpass/confirm';
 import { handler as confirmSend } from '../../functions/providers/local-userpass/confirm-send';
 import { handler as userpassLogin } from '../../functions/providers/local-userpass/login';
 import { handler as register } from '../../functions/providers/local-userpass/register';
 import { handler as reset } from '../../functions/providers/local-userpass/reset';
 import { handler as resetSend } from '../../functions/providers/local-userpass/reset-send';
+import { handler as oauthStart } from '../../functions/providers/oauth-start';
 import { loadConfig } from '../../lib/config';
 import { emailKey } from '../../lib/emails';
 import { DEFAULT_LIMITS, type LimitName } from '../../lib/limit-rules';
 import { TooManyRequests, limitId, sourceKey, waitSeconds } from '../../lib/limits';
+import { startRedirect } from '../../lib/oauth-redirect';
+import { logInAnonymously } from '../../lib/providers/anon-user';
 import { logInWithPassword, registerUser } from '../../lib/providers/local-userpass';
 import type { Runtime } from '../../lib/runtime';
 import { createDocumentClient } from '../../lib/store/dynamo';
 import { limitItem } from '../../lib/store/items';
+import { CLIENT_PAGE } from '../fakes/world';
 import { APP, CLIENT, invoke, uniqueEmail } from '../helpers/events';
 import { runtimeWithClock } from '../helpers/users';
 
@@ -141,6 +146,63 @@ describe('password login limits (defaults)', () => {
   });
 });
 
+/** The runtime with its store watched: the names of the store operations called, in order. */
+function watched(rt: Runtime): { rt: Runtime; calls: string[] } {
+  const calls: string[] = [];
+  const store = new Proxy(rt.store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      return typeof value === 'function' ? (...args: unknown[]) => (calls.push(String(name)), value.apply(target, args)) : value;
+    },
+  });
+  return { rt: { ...rt, store }, calls };
+}
+
+function outcome(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => 'ok',
+    (error: unknown) => (error instanceof TooManyRequests ? `wait ${error.retryAfterSeconds}` : String((error as { code?: string }).code)),
+  );
+}
+
+describe('anonymous logins and OAuth flow starts per address (defaults)', () => {
+  it('lets 100 parallel anonymous logins from one address through and refuses the rest until the hour ends, writing nothing', async () => {
+    const { rt, clock } = await limitedRuntime();
+    const ip = newIp();
+    const answers = await Promise.all(Array.from({ length: 110 }, () => outcome(logInAnonymously(rt, {}, ip))));
+    expect(answers.filter((a) => a === 'ok')).toHaveLength(DEFAULT_LIMITS['anon.ip'].max);
+    expect(answers.filter((a) => a === 'wait 3600')).toHaveLength(10);
+    const seen = watched(rt);
+    expect(await outcome(logInAnonymously(seen.rt, {}, ip))).toBe('wait 3600');
+    expect(seen.calls).toEqual(['countLimit']);
+    expect(await outcome(logInAnonymously(rt, {}, newIp()))).toBe('ok');
+    clock.now += 3_600_000;
+    expect(await outcome(logInAnonymously(rt, {}, ip))).toBe('ok');
+  });
+
+  it('refuses the 101st OAuth start from one address in 15 minutes before it writes a state', async () => {
+    const { rt, clock } = await limitedRuntime();
+    const ip = newIp();
+    const callback = `http://gatehouse.test${CLIENT}/app/${APP}/auth/providers/oauth2-google/callback`;
+    const start = (source: string, provider = 'oauth2-google') => ({ provider, redirect: CLIENT_PAGE, state: 'client-state', source });
+    for (let i = 0; i < DEFAULT_LIMITS['oauth.ip'].max; i++) {
+      expect(await outcome(startRedirect(rt, callback, start(ip, i % 2 ? 'oauth2-google' : 'oauth2-facebook')))).toBe('ok');
+    }
+    const seen = watched(rt);
+    expect(await outcome(startRedirect(seen.rt, callback, start(ip)))).toBe('wait 900');
+    expect(seen.calls).toEqual(['countLimit']);
+    expect(await outcome(startRedirect(rt, callback, start(newIp())))).toBe('ok');
+    clock.now += 900_000;
+    expect(await outcome(startRedirect(rt, callback, start(ip)))).toBe('ok');
+  });
+
+  it('keeps every per-address default at or above the published anchors (Firebase 100 accounts an hour, Supabase 30 anonymous)', () => {
+    const perHour = (name: LimitName) => (DEFAULT_LIMITS[name].max * 3600) / DEFAULT_LIMITS[name].windowSeconds;
+    expect(perHour('register.ip')).toBeGreaterThanOrEqual(100);
+    expect(perHour('anon.ip')).toBeGreaterThanOrEqual(30);
+  });
+});
+
 describe('security events', () => {
   it('logs failed and successful logins and refusals, without passwords or plain emails', async () => {
     const { rt } = await limitedRuntime({ 'login.account': { max: 1, backoffAfter: 100 } });
@@ -203,6 +265,21 @@ describe('limits at the routes (429 with Retry-After)', () => {
     expectTooMany(await invoke(reset, { method: 'POST', path: `${providers}/reset`, params: { app: APP }, body: { ...token, password: PASSWORD }, sourceIp: ip }));
     const other = await invoke(confirm, { method: 'POST', path: `${providers}/confirm`, params: { app: APP }, body: token, sourceIp: newIp() });
     expect(other.body.error_code).toBe('UserpassTokenInvalid');
+  });
+
+  it('limits anonymous logins and OAuth flow starts per address', async () => {
+    const ip = newIp();
+    await exhaust('anon.ip', sourceKey(ip));
+    const anon = (sourceIp: string) => invoke(anonLogin, { method: 'POST', path: `${CLIENT}/app/${APP}/auth/providers/anon-user/login`, params: { app: APP }, body: {}, sourceIp });
+    expectTooMany(await anon(ip));
+    expect((await anon(newIp())).status).toBe(200);
+    await exhaust('oauth.ip', sourceKey(ip));
+    for (const provider of ['oauth2-google', 'oauth2-facebook']) {
+      const query = { redirect: CLIENT_PAGE, state: 'client-state' };
+      const get = (sourceIp: string) => invoke(oauthStart, { path: `${CLIENT}/app/${APP}/auth/providers/${provider}/login`, params: { app: APP, provider }, query, sourceIp });
+      expectTooMany(await get(ip));
+      expect((await get(newIp())).status).toBe(302);
+    }
   });
 
   it('refuses a password login of a limited account before checking the password', async () => {

@@ -3,8 +3,10 @@ import { handler as profile } from '../../functions/auth/profile';
 import { handler as facebookLogin } from '../../functions/providers/oauth2-facebook/login';
 import { handler as googleLogin } from '../../functions/providers/oauth2-google/login';
 import { googleMetadata } from '../../lib/providers/oauth2-google';
+import { handler as oauthCallback } from '../../functions/providers/oauth-callback';
+import { handler as oauthStart } from '../../functions/providers/oauth-start';
 import { runtime } from '../../lib/runtime';
-import { FACEBOOK_APP, GOOGLE_CLIENT, facebookToken, googleCode, issuerToken } from '../fakes/world';
+import { CLIENT_PAGE, FACEBOOK_APP, GOOGLE_CLIENT, GOOGLE_SECRET, facebookToken, googleCode, issuerToken } from '../fakes/world';
 import { APP, CLIENT, invoke } from '../helpers/events';
 
 let counter = 0;
@@ -118,5 +120,69 @@ describe('oauth2-facebook', () => {
       expect([res.status, res.body]).toEqual([401, { error: 'invalid Facebook access token', error_code: 'AuthError' }]);
     }
     expect(await owner('oauth2-facebook', id)).toBeUndefined();
+  });
+});
+
+describe('browser flow PKCE (RFC 7636, S256)', () => {
+  /** The browser's cookie from the flow's start, sent back at the callback as a browser would. */
+  let cookie = '';
+
+  /** GET …/login: the provider URL Gatehouse sends the browser to. */
+  async function start(provider: string): Promise<URL> {
+    const res = await invoke(oauthStart, { path: `${providers}/${provider}/login`, params: { app: APP, provider }, query: { redirect: CLIENT_PAGE, state: 'app-state' } });
+    expect(res.status).toBe(302);
+    cookie = res.cookies[0].split(';')[0];
+    return new URL(res.headers.Location ?? res.headers.location);
+  }
+
+  /** The provider consents as `account` and sends the browser back: the callback's query. */
+  async function consent(url: URL, account: string): Promise<URL> {
+    url.searchParams.set('login_hint', account);
+    const res = await fetch(url, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    return new URL(res.headers.get('location')!);
+  }
+
+  async function finish(provider: string, back: URL): Promise<URLSearchParams> {
+    const res = await invoke(oauthCallback, { path: back.pathname, params: { app: APP, provider }, query: Object.fromEntries(back.searchParams), headers: { cookie } });
+    expect(res.status).toBe(302);
+    return new URLSearchParams(new URL(res.headers.Location ?? res.headers.location).hash.slice(1));
+  }
+
+  it.each(['oauth2-google', 'oauth2-facebook'])('%s: the consent URL carries an S256 challenge and the code is exchanged with its verifier', async (provider) => {
+    const url = await start(provider);
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const account = subject(`${provider}-pkce`);
+    const back = await consent(url, account);
+    expect(back.searchParams.get('error')).toBeNull();
+    const fragment = await finish(provider, back);
+    expect(fragment.get('_baas_error')).toBeNull();
+    const [, , userId] = fragment.get('_baas_ua')!.split('$');
+    expect(await owner(provider, account)).toBe(userId);
+  });
+
+  it.each(['oauth2-google', 'oauth2-facebook'])('%s (the fake provider): refuses a flow without an S256 challenge, and a code without its verifier', async (provider) => {
+    const url = await start(provider);
+    for (const change of [(u: URL) => u.searchParams.delete('code_challenge'), (u: URL) => u.searchParams.set('code_challenge_method', 'plain')]) {
+      const bare = new URL(url);
+      change(bare);
+      const back = await consent(bare, subject('no-pkce'));
+      expect([back.searchParams.get('error'), back.searchParams.get('code')]).toEqual(['invalid_request', null]);
+      expect(back.searchParams.get('state')).toBe(url.searchParams.get('state'));
+    }
+    // A code issued for the challenge, exchanged without the verifier (as a flow that lost it would).
+    const back = await consent(new URL(url), subject('no-verifier'));
+    const code = back.searchParams.get('code')!;
+    expect(code).toMatch(/^[0-9a-f]+$/);
+    const redirectUri = `${back.origin}${back.pathname}`;
+    const exchanged =
+      provider === 'oauth2-google'
+        ? await fetch(new URL('/token', url), {
+            method: 'POST',
+            body: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: GOOGLE_CLIENT, client_secret: GOOGLE_SECRET, redirect_uri: redirectUri, code_verifier: 'x'.repeat(43) }),
+          })
+        : await fetch(new URL(`/oauth/access_token?${new URLSearchParams({ client_id: FACEBOOK_APP.id, client_secret: FACEBOOK_APP.secret, redirect_uri: redirectUri, code })}`, url));
+    expect(exchanged.status).toBe(400);
   });
 });

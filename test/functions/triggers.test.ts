@@ -35,7 +35,7 @@ describe('authentication triggers (through serverless offline’s Lambda endpoin
       { name: 'email-only', event: 'CREATE', functionName: TRIGGER, providers: ['local-userpass'] },
     ];
     const rt = await runtimeAt(0, { GATEHOUSE_TRIGGERS: JSON.stringify(triggers) });
-    const auth = await logInAnonymously(rt, {});
+    const auth = await logInAnonymously(rt, {}, '127.0.0.1');
     const { user } = await rt.store.getLoginState(auth.user_id);
     await deleteUser(rt, user!);
     const lines = await auditLines(auth.user_id, 3);

@@ -54,14 +54,19 @@ export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
 export interface Result {
   status: number;
   headers: Record<string, string>;
+  /** JSON bodies decoded; any other (an HTML page) as its text. */
   body: any;
+  /** Set-Cookie values (payload 2.0's `cookies`). */
+  cookies: string[];
 }
 
 /** Calls a handler's real entry point and decodes its answer. */
 export async function invoke(handler: Handler, input: EventInput): Promise<Result> {
   const out = (await handler(apiEvent(input))) as APIGatewayProxyStructuredResultV2;
   const headers = (out.headers ?? {}) as Record<string, string>;
-  return { status: out.statusCode ?? 0, headers, body: out.body ? JSON.parse(out.body) : undefined };
+  const json = !headers['Content-Type'] || /^application\/json\b/.test(headers['Content-Type']);
+  const body = out.body ? (json ? JSON.parse(out.body) : out.body) : undefined;
+  return { status: out.statusCode ?? 0, headers, body, cookies: out.cookies ?? [] };
 }
 
 let counter = 0;

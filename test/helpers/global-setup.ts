@@ -35,7 +35,9 @@ export const ADMIN_ENV = { GATEHOUSE_ADMIN_USERNAME: ADMIN.username, GATEHOUSE_A
  */
 export const TEST_LIMITS = JSON.stringify({
   'login.account': { max: 10_000, backoffAfter: 10_000 },
+  'anon.ip': { max: 1_000_000 },
   'login.ip': { max: 1_000_000 },
+  'oauth.ip': { max: 1_000_000 },
   'register.ip': { max: 1_000_000 },
   'send.email': { max: 10_000 },
   'send.ip': { max: 1_000_000 },

@@ -40,7 +40,7 @@ describe('provider settings', () => {
 
   it('answers AuthProviderNotFound for a provider that is not enabled', async () => {
     const rt = await runtimeAt(0, { GATEHOUSE_PROVIDERS: JSON.stringify({ 'local-userpass': { enabled: true } }) });
-    const error = await logInAnonymously(rt, {}).catch((e: unknown) => e);
+    const error = await logInAnonymously(rt, {}, '127.0.0.1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('AuthProviderNotFound');
   });

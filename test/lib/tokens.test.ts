@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
 import { AppError } from '../../lib/errors';
 import { type KeySetDocument, createTokens, generateKeySet, importKeySet } from '../../lib/tokens';
+import { createAdminTokens } from '../../lib/tokens/admin';
 import { publicJwk } from '../../lib/tokens/keys';
 
 const grant = { userId: '65a0c0ffee00000000000001', sessionId: '65a0c0ffee00000000000002', deviceId: '65a0c0ffee00000000000003' };
@@ -54,6 +55,38 @@ describe('tokens', () => {
     expect(await codeOf(tokens.verifyRefresh(access))).toBe('InvalidSession');
     expect(await codeOf(tokens.verifyAccess(refresh))).toBe('InvalidSession');
     expect(await codeOf(tokens.verifyRefresh(refresh))).toBe('accepted');
+  });
+
+  it('refuses a token signed with the refresh secret whose typ claim is not refresh', async () => {
+    const { tokens, doc } = await setup();
+    const secret = await importJWK(refreshKey(doc), 'HS256');
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT({ baas_id: grant.sessionId, sub: grant.userId, iss: 'https://issuer.test', aud: 'gatehouse-local', ...claims })
+        .setProtectedHeader({ alg: 'HS256', kid: doc.active.refresh, typ: 'rt+jwt' })
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(secret);
+    expect(await codeOf(tokens.verifyRefresh(await sign({ typ: 'refresh' })))).toBe('accepted');
+    for (const typ of ['access', 'admin-refresh', undefined]) {
+      const error = await tokens.verifyRefresh(await sign({ typ })).catch((e: unknown) => e);
+      expect(error, String(typ)).toMatchObject({ code: 'InvalidSession', message: 'invalid refresh token: incorrect token type' });
+    }
+  });
+
+  it('verifies each kind only under its one algorithm: HS384/HS512 with the refresh secret, RS384/RS512/PS256 with the access key are refused', async () => {
+    const { tokens, doc } = await setup();
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const base = { baas_id: grant.sessionId, sub: grant.userId, iss: 'https://issuer.test', aud: 'gatehouse-local', exp };
+    for (const alg of ['HS256', 'HS384', 'HS512']) {
+      const secret = await importJWK({ ...refreshKey(doc), alg }, alg);
+      const token = await new SignJWT({ ...base, typ: 'refresh' }).setProtectedHeader({ alg, kid: doc.active.refresh, typ: 'rt+jwt' }).setIssuedAt().sign(secret);
+      expect(await codeOf(tokens.verifyRefresh(token)), alg).toBe(alg === 'HS256' ? 'accepted' : 'InvalidSession');
+    }
+    for (const alg of ['RS256', 'RS384', 'RS512', 'PS256']) {
+      const key = await importJWK({ ...accessKey(doc), alg }, alg);
+      const token = await new SignJWT({ ...base, typ: 'access' }).setProtectedHeader({ alg, kid: doc.active.access, typ: 'at+jwt' }).setIssuedAt().sign(key);
+      expect(await codeOf(tokens.verifyAccess(token)), alg).toBe(alg === 'RS256' ? 'accepted' : 'InvalidSession');
+    }
   });
 
   it('refuses alg none, HS256 signed with the public key, and a key not in the set', async () => {
@@ -134,5 +167,37 @@ describe('tokens', () => {
     await expect(importKeySet('{')).rejects.toThrow(/JSON/);
     await expect(importKeySet(JSON.stringify({ ...doc, active: { ...doc.active, access: 'nope' } }))).rejects.toThrow(/access key/);
     await expect(importKeySet(JSON.stringify({ ...doc, keys: [accessKey(doc), { ...refreshKey(doc), k: 'c2hvcnQ' }] }))).rejects.toThrow(/256 bits/);
+  });
+});
+
+describe('admin tokens', () => {
+  /** Admin tokens of a deployment with `env` on top, over one shared key set (a key set reused across apps or stages). */
+  async function adminTokensOf(doc: KeySetDocument, env: Record<string, string>) {
+    const config = loadConfig({ GATEHOUSE_TABLE: 't', GATEHOUSE_ISSUER: 'https://issuer.test', GATEHOUSE_SIGNING_KEYS: JSON.stringify(doc), ...env });
+    return createAdminTokens(await importKeySet(config.signingKeys), config, Date.now);
+  }
+
+  it('refuses an admin token of another app or another stage, even one signed with the same keys', async () => {
+    const doc = await generateKeySet();
+    const prod = await adminTokensOf(doc, { GATEHOUSE_APP_ID: 'myapp-prod' });
+    const own = await prod.sign('operator');
+    expect(await prod.verify(own.access_token)).toBe('operator');
+    const others: Record<string, string>[] = [
+      { GATEHOUSE_APP_ID: 'otherapp-prod' },
+      { GATEHOUSE_APP_ID: 'myapp-dev' },
+      { GATEHOUSE_APP_ID: 'myapp-prod', GATEHOUSE_ISSUER: 'https://dev.issuer.test' },
+    ];
+    for (const env of others) {
+      const foreign = await (await adminTokensOf(doc, env)).sign('operator');
+      expect(await codeOf(prod.verify(foreign.access_token)), JSON.stringify(env)).toBe('InvalidSession');
+      expect(await codeOf(prod.refresh(foreign.refresh_token)), JSON.stringify(env)).toBe('InvalidSession');
+    }
+  });
+
+  it('refuses a client access token as an admin token, and an admin token on client routes', async () => {
+    const { config, tokens } = await setup();
+    const admin = createAdminTokens(await importKeySet(config.signingKeys), config, Date.now);
+    expect(await codeOf(admin.verify(await tokens.signAccess(grant)))).toBe('InvalidSession');
+    expect(await codeOf(tokens.verifyAccess((await admin.sign('operator')).access_token))).not.toBe('accepted');
   });
 });

@@ -7,5 +7,5 @@ import { schemas } from '../../../lib/schemas';
 export const handler = route(async (req) => {
   requireApp(req);
   const device = readDeviceInfo(readBody(req, schemas.anonymousLogin));
-  return json(200, await logInAnonymously(await runtime(), device, linkToken(req)));
+  return json(200, await logInAnonymously(await runtime(), device, req.sourceIp, linkToken(req)));
 });
