@@ -255,7 +255,8 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       return true;
     },
 
-    setUserDisabled: (userId, disabled) => t.setIfExists(userKey(userId), { disabled }),
+    // Disabling also writes the revocation marker, in the same update: enabling again revives no session.
+    setUserDisabled: (userId, disabled, at) => t.setIfExists(userKey(userId), disabled ? { disabled, sessionsValidAfter: at } : { disabled }),
 
     async listUsers({ after, limit, desc = false }) {
       const out = await t.query({
