@@ -36,16 +36,24 @@ function settingsOf(rt: Runtime, provider: string) {
   return provider === GOOGLE ? rt.config.providers.google! : rt.config.providers.facebook!;
 }
 
-/** The client page must be one the provider configuration allows: tokens travel in its fragment. */
-function checkRedirect(allowed: string[], redirect: string): void {
-  let url: URL;
+/** A URL as redirect URIs are compared: origin, path and query, without a fragment. */
+function comparable(value: string): string | undefined {
   try {
-    url = new URL(redirect);
+    const url = new URL(value);
+    return `${url.origin}${url.pathname}${url.search}`;
   } catch {
-    throw new AppError('InvalidParameter', 'redirect must be an absolute URL');
+    return undefined;
   }
-  const target = `${url.origin}${url.pathname}`;
-  if (!allowed.some((a) => a === target || a === redirect)) throw new AppError('InvalidParameter', 'redirect URI not allowed');
+}
+
+/**
+ * The client page must be one the provider configuration allows, by exact match of origin, path and
+ * query (RFC 9700 §2.1): tokens travel in its fragment.
+ */
+function checkRedirect(allowed: string[], redirect: string): void {
+  const target = comparable(redirect);
+  if (!target) throw new AppError('InvalidParameter', 'redirect must be an absolute URL');
+  if (!allowed.some((a) => comparable(a) === target)) throw new AppError('InvalidParameter', 'redirect URI not allowed');
 }
 
 function decodeDevice(encoded: string | undefined): Record<string, string> {

@@ -126,10 +126,13 @@ describe('OAuth 2.0 browser redirect flow (realm-web 2.0.1)', () => {
   });
 
   it('refuses a redirect URL the configuration does not allow, before anything else', async () => {
-    const url = `${stack.client}/app/${E2E_APP}/auth/providers/oauth2-google/login?redirect=${encodeURIComponent('https://evil.example/steal')}&state=abc`;
-    const res = await fetch(url, { redirect: 'manual' });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: 'redirect URI not allowed', error_code: 'InvalidParameter' });
+    // Exact match (RFC 9700 §2.1): not another page, not the allowed page with a query of the attacker's.
+    for (const page of ['https://evil.example/steal', `${CLIENT_PAGE}?next=https://evil.example/`, `${CLIENT_PAGE}/more`]) {
+      const url = `${stack.client}/app/${E2E_APP}/auth/providers/oauth2-google/login?redirect=${encodeURIComponent(page)}&state=abc`;
+      const res = await fetch(url, { redirect: 'manual' });
+      expect(res.status, page).toBe(400);
+      expect(await res.json()).toEqual({ error: 'redirect URI not allowed', error_code: 'InvalidParameter' });
+    }
   });
 
   it('sends provider refusals to the app page as _baas_error, and refuses a replayed callback', async () => {
