@@ -17,7 +17,7 @@ import { logInWithPassword, registerUser } from '../../lib/providers/local-userp
 import { runtime } from '../../lib/runtime';
 import { createDocumentClient } from '../../lib/store/dynamo';
 import { ACCESS_TOKEN_BUDGET } from '../../lib/tokens';
-import { APP, CLIENT, apiEvent, invoke, uniqueEmail } from '../helpers/events';
+import { APP, BROWSER_HEADERS, CLIENT, apiEvent, invoke, uniqueEmail } from '../helpers/events';
 import { anonymousUser, emailUser, runtimeAt } from '../helpers/users';
 
 const path = `${CLIENT}/auth/custom_data`;
@@ -79,23 +79,6 @@ describe('custom user data', () => {
     expect(await (await runtime()).store.getCustomData(kept.user_id)).toEqual({ a: 1, userId: kept.user_id });
   });
 });
-
-/** What Chrome sends with a cross-origin fetch, besides Authorization: about 1 KB. */
-const BROWSER_HEADERS = {
-  accept: 'application/json',
-  'accept-encoding': 'gzip, deflate, br, zstd',
-  'accept-language': 'en-GB,en-US;q=0.9,en;q=0.8,de;q=0.7,fr;q=0.6',
-  'content-type': 'application/json',
-  origin: 'https://app.example.com',
-  referer: 'https://app.example.com/account/settings?tab=profile&section=preferences',
-  'sec-ch-ua': '"Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"',
-  'sec-ch-ua-mobile': '?0',
-  'sec-ch-ua-platform': '"macOS"',
-  'sec-fetch-dest': 'empty',
-  'sec-fetch-mode': 'cors',
-  'sec-fetch-site': 'same-site',
-  'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-};
 
 function authorizerEvent(token: string): APIGatewayRequestAuthorizerEventV2 {
   const base = apiEvent({ path: '/api/example/whoami', headers: BROWSER_HEADERS, token });

@@ -11,7 +11,7 @@ import { REQUEST_HEAD_LIMIT, requestHeadSize } from '../../lib/http';
 import { ACCESS_TOKEN_BUDGET } from '../../lib/tokens';
 import { runtime } from '../../lib/runtime';
 import { adminSession } from '../helpers/admin';
-import { APP, CLIENT, apiEvent, invoke, uniqueEmail } from '../helpers/events';
+import { APP, BROWSER_HEADERS, CLIENT, apiEvent, invoke, uniqueEmail } from '../helpers/events';
 import { anonymousUser } from '../helpers/users';
 
 const providers = `${CLIENT}/app/${APP}/auth/providers`;
@@ -42,20 +42,11 @@ describe('size caps before parsing', () => {
   });
 
   it(`leaves a token of the full ${ACCESS_TOKEN_BUDGET}-byte budget room for a browser's other headers`, async () => {
+    // A long page address and a long User-Agent on top of what Chrome sends.
     const headers = {
-      accept: 'application/json',
-      'accept-encoding': 'gzip, deflate, br, zstd',
-      'accept-language': 'en-GB,en-US;q=0.9,en;q=0.8,de;q=0.7,fr;q=0.6,es;q=0.5,it;q=0.4',
-      'content-type': 'application/json',
-      origin: 'https://app.example.com',
+      ...BROWSER_HEADERS,
       referer: `https://app.example.com/${'r'.repeat(1000)}`,
-      'sec-ch-ua': '"Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"',
-      'sec-ch-ua-mobile': '?0',
-      'sec-ch-ua-platform': '"macOS"',
-      'sec-fetch-dest': 'empty',
-      'sec-fetch-mode': 'cors',
-      'sec-fetch-site': 'same-site',
-      'user-agent': `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 ${'u'.repeat(500)}`,
+      'user-agent': `${BROWSER_HEADERS['user-agent']} ${'u'.repeat(500)}`,
     };
     const event = apiEvent({ path: `${CLIENT}/auth/profile`, headers, token: 't'.repeat(ACCESS_TOKEN_BUDGET) });
     expect(requestHeadSize(event)).toBeLessThan(REQUEST_HEAD_LIMIT - 1024);
