@@ -223,7 +223,9 @@ export async function describeKeySet(doc: KeySetDocument, now = Date.now()): Pro
     const kid = jwk.kid as string;
     const active = signing[jwk.use] === kid;
     const phase: KeyPhase = !live(jwk, at) ? 'retired' : active ? 'active' : jwk.activatesAt > at ? 'published' : 'retiring';
-    const nextAt = phase === 'published' ? jwk.activatesAt : phase === 'retired' ? undefined : jwk.retiresAt;
+    // An active key's next step is the activation of the key replacing it; it retires later.
+    const successor = keys.find((k) => k.use === jwk.use && k.activatesAt > at && live(k, at));
+    const nextAt = phase === 'published' ? jwk.activatesAt : phase === 'retiring' ? jwk.retiresAt : phase === 'active' ? successor?.activatesAt : undefined;
     const thumbprint = jwk.use === 'access' ? await calculateJwkThumbprint(publicJwk(stripPhases(jwk))) : undefined;
     out.push({
       kid,
