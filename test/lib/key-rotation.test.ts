@@ -99,10 +99,11 @@ describe('staged key rotation across runtimes with different cache ages', () => 
     const rotatedAt = nowSeconds();
     const newAccess = staged.keys.find((k) => k.use === 'access' && k.phase === 'published')!;
     const newRefresh = staged.keys.find((k) => k.use === 'refresh' && k.phase === 'published')!;
-    expect(newAccess.activatesAt).toBe(rotatedAt + 360);
-    expect(staged.nextAt).toBe(rotatedAt + 360);
-    expect(staged.keys.find((k) => k.kid === initial.active.access)).toMatchObject({ phase: 'active', retiresAt: rotatedAt + 360 + 1800 });
-    expect(staged.keys.find((k) => k.kid === initial.active.refresh)).toMatchObject({ phase: 'active', retiresAt: rotatedAt + 360 + 60 * DAY });
+    // Soft: with the timings wrong, the count of refused tokens below is the failure that matters.
+    expect.soft(newAccess.activatesAt).toBe(rotatedAt + 360);
+    expect.soft(staged.nextAt).toBe(rotatedAt + 360);
+    expect.soft(staged.keys.find((k) => k.kid === initial.active.access)).toMatchObject({ phase: 'active', retiresAt: rotatedAt + 360 + 1800 });
+    expect.soft(staged.keys.find((k) => k.kid === initial.active.refresh)).toMatchObject({ phase: 'active', retiresAt: rotatedAt + 360 + 60 * DAY });
     // A rotation staged on top of one still waiting would sign with a key some containers have not seen.
     await expect(rotateStoredKeySet(s.store, timings, s.clock.now)).rejects.toMatchObject({ code: 'BadRequest' });
 
@@ -114,8 +115,8 @@ describe('staged key rotation across runtimes with different cache ages', () => 
       await step();
       lastOldAccess = live.filter((i) => i.kind === 'access' && i.kid === initial.active.access).pop() ?? lastOldAccess;
     }
-    expect(seen).toEqual(['old:active', 'new:published old:active', 'new:active old:retiring', 'new:active old:retired']);
-    for (const who of ['A', 'B']) expect([...(signedBy.get(`${who} access`) ?? [])]).toEqual([initial.active.access, newAccess.kid]);
+    expect.soft(seen).toEqual(['old:active', 'new:published old:active', 'new:active old:retiring', 'new:active old:retired']);
+    for (const who of ['A', 'B']) expect.soft([...(signedBy.get(`${who} access`) ?? [])]).toEqual([initial.active.access, newAccess.kid]);
     expect(refused).toBe(0);
 
     // A token of the retired access key is refused once it has expired, and one freshly signed with it
