@@ -67,7 +67,13 @@ export async function signingKeysPage(main: HTMLElement): Promise<void> {
         {},
         h('span', { class: `state ${k.status}` }, k.status),
         ' ',
-        h('span', { class: 'muted' }, MEANING[k.status], k.next_at && k.status !== 'active' ? ` ${time(k.next_at)}` : ''),
+        h(
+          'span',
+          { class: 'muted' },
+          // Refresh secrets never leave Gatehouse: only access keys are published in the JWKS.
+          k.use === 'refresh' ? MEANING[k.status].replace(' and is in the JWKS', '') : MEANING[k.status],
+          k.next_at && k.status !== 'active' ? ` ${time(k.next_at)}` : '',
+        ),
       ),
       k.thumbprint ? h('span', { class: 'id' }, k.thumbprint) : '–',
     ]);
