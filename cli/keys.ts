@@ -1,18 +1,56 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseKeySet, rotateKeySet } from '../lib/tokens';
+import { rotationLifetimes } from '../lib/config';
+import { type KeySetStatus, type KeySetStore, fileKeySetStore, keySetStatus, rotateStoredKeySet } from '../lib/key-set-store';
+import { ROTATION_MARGIN_SECONDS, parseKeySet } from '../lib/tokens';
+import { CliError } from './admin-client';
+import { printTable } from './table';
 
 /**
- * Rotates a key set file (by default the local stack's): a new access and refresh key become active,
- * the old ones stay in the set (and the JWKS) so tokens they signed keep working until they expire.
- * Returns a summary line.
+ * The key set of a stage: `--file` names a key file; the local stage's is .gatehouse/signing-keys.json.
+ * Other stages keep theirs in the secret store, which this command does not reach yet: copy it to a
+ * file, pass --file, and put it back.
  */
-export async function rotateLocalKeys(path?: string): Promise<string> {
-  const file = path ?? join(process.cwd(), '.gatehouse', 'signing-keys.json');
-  if (!existsSync(file)) throw new Error(path ? `no key set file at ${path}` : 'no local key set: run npm start first');
-  const current = parseKeySet(readFileSync(file, 'utf8'));
-  const rotated = await rotateKeySet(current);
-  writeFileSync(file, `${JSON.stringify(rotated, null, 2)}\n`, { mode: 0o600 });
-  const restart = path ? 'Put the file in your key store and redeploy.' : 'Restart npm start to sign with them.';
-  return `active keys now ${rotated.active.access} and ${rotated.active.refresh}; ${current.keys.length} older keys kept. ${restart}`;
+export function keySetStoreFor(options: { stage?: string; file?: string }): KeySetStore {
+  if (options.file) {
+    if (!existsSync(options.file)) throw new CliError(`no key set file at ${options.file}`);
+    return fileKeySetStore(options.file);
+  }
+  const stage = options.stage ?? 'local';
+  if (stage !== 'local') {
+    throw new CliError(`stage ${stage}: its key set lives in the secret store, which this command cannot reach yet; copy it into a file and pass --file`);
+  }
+  const file = join(process.cwd(), '.gatehouse', 'signing-keys.json');
+  if (!existsSync(file)) throw new CliError('no local key set: run npm start first');
+  return fileKeySetStore(file);
+}
+
+const at = (seconds: number | undefined) => (seconds === undefined ? '–' : seconds <= 0 ? 'from the start' : new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' '));
+
+function print(status: KeySetStatus) {
+  printTable(
+    status.keys.map((k) => ({ kid: k.kid, use: k.use, phase: k.phase, published: at(k.publishedAt), activates: at(k.activatesAt), retires: at(k.retiresAt) })),
+    ['kid', 'use', 'phase', 'published', 'activates', 'retires'],
+  );
+  console.log(status.nextAt === undefined ? 'No step due: the active keys sign until the next rotation.' : `Next step due at ${at(status.nextAt)} UTC.`);
+}
+
+/** `keys status`: each key's phase now and when the next step is due. */
+export async function keysStatus(store: KeySetStore, json: boolean): Promise<void> {
+  const status = await keySetStatus(parseKeySet(await store.get()), Date.now());
+  if (json) return void console.log(JSON.stringify(status, null, 2));
+  print(status);
+}
+
+/**
+ * `keys rotate`: stages a rotation in the store (new keys published now, signing after every container's
+ * cache has seen them, old ones retired once their last token has expired; retired keys dropped).
+ */
+export async function keysRotate(store: KeySetStore, json: boolean): Promise<void> {
+  const lifetimes = rotationLifetimes();
+  const status = await rotateStoredKeySet(store, { ...lifetimes, marginSeconds: ROTATION_MARGIN_SECONDS }, Date.now());
+  if (json) return void console.log(JSON.stringify(status, null, 2));
+  const staged = status.keys.filter((k) => k.phase === 'published');
+  console.log(`Staged ${staged.map((k) => k.kid).join(' and ')} in ${store.name}: published now, signing from ${at(staged[0]?.activatesAt)} UTC.`);
+  print(status);
 }

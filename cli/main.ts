@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, createAdminClient } from './admin-client';
-import { rotateLocalKeys } from './keys';
+import { keySetStoreFor, keysRotate, keysStatus } from './keys';
 import { printTable } from './table';
 
 const USAGE = `usage: npx gatehouse <command> [--url URL] [--json]
@@ -16,7 +16,8 @@ const USAGE = `usage: npx gatehouse <command> [--url URL] [--json]
   userkeys list <user id>              userkeys disable|enable|delete <user id> <key id>
   pending list                         pending confirm <email>
   serverkeys list                      serverkeys create <name>     serverkeys disable|enable|delete <key id>
-  keys rotate [--file keys.json]       (the local stack's key set, or that file; restart or redeploy to use it)`;
+  keys rotate [--stage S] [--file F]   (stage a rotation: new keys published now, signing in cache lifetime + 1 min)
+  keys status [--stage S] [--file F]   (each key's phase and when the next step is due; stage local by default)`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -54,7 +55,10 @@ async function main(argv: string[]): Promise<void> {
   if (withKeys) args.splice(args.indexOf('--keys'), 1);
   const url = flag(args, '--url') ?? process.env.GATEHOUSE_URL ?? 'http://localhost:3000';
   const [area, action, ...rest] = args;
-  if (area === 'keys' && action === 'rotate') return void console.log(await rotateLocalKeys(flag(args, '--file')));
+  if (area === 'keys' && (action === 'rotate' || action === 'status')) {
+    const store = keySetStoreFor({ stage: flag(args, '--stage'), file: flag(args, '--file') });
+    return action === 'rotate' ? keysRotate(store, json) : keysStatus(store, json);
+  }
   if (!area || !action) throw new CliError(USAGE);
   const admin = createAdminClient(url, credential(args));
   const app = await admin.appPath();

@@ -23,6 +23,8 @@ export interface Config {
   readonly signingKeys: string;
   /** A file holding the key set that this stack may rewrite to rotate keys (the local stack's); none in AWS. */
   readonly signingKeysFile: string | undefined;
+  /** How old a container's copy of the key set may get before it is read again; a new key waits this long (plus a margin) to sign. */
+  readonly signingKeysCacheSeconds: number;
   readonly accessTokenSeconds: number;
   readonly refreshTokenSeconds: number;
   readonly passwordMinLength: number;
@@ -178,6 +180,7 @@ export function loadConfig(env: Env): Config {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(appId)) throw new ConfigError('configuration: GATEHOUSE_APP_ID has bad characters');
   const passwordMinLength = integer(env, 'GATEHOUSE_PASSWORD_MIN_LENGTH', 8, 6, 128);
   const publicUrl = env.GATEHOUSE_PUBLIC_URL?.trim();
+  const lifetimes = rotationLifetimes(env);
   return Object.freeze({
     appId,
     domainId: optionalHexId(env, 'GATEHOUSE_DOMAIN_ID', hexId(`domain:${appId}`)),
@@ -190,8 +193,9 @@ export function loadConfig(env: Env): Config {
     publicUrl: publicUrl ? url('GATEHOUSE_PUBLIC_URL', publicUrl) : undefined,
     signingKeys: required(env, 'GATEHOUSE_SIGNING_KEYS'),
     signingKeysFile: env.GATEHOUSE_SIGNING_KEYS_FILE?.trim() || undefined,
-    accessTokenSeconds: 1800,
-    refreshTokenSeconds: integer(env, 'GATEHOUSE_REFRESH_TOKEN_SECONDS', 5_184_000, 1800, 15_552_000),
+    signingKeysCacheSeconds: lifetimes.cacheSeconds,
+    accessTokenSeconds: lifetimes.accessTokenSeconds,
+    refreshTokenSeconds: lifetimes.refreshTokenSeconds,
     passwordMinLength,
     passwordMaxLength: 128,
     sessionCheckCacheMs: integer(env, 'GATEHOUSE_SESSION_CHECK_CACHE_MS', 1000, 0, 60_000),
@@ -234,4 +238,16 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= loadConfig(process.env);
   return cached;
+}
+
+/**
+ * The lifetimes a key rotation waits on, for tools that stage one outside a running stack (the CLI);
+ * throws ConfigError for a value out of range.
+ */
+export function rotationLifetimes(env: Env = process.env): { cacheSeconds: number; accessTokenSeconds: number; refreshTokenSeconds: number } {
+  return {
+    cacheSeconds: integer(env, 'GATEHOUSE_SIGNING_KEYS_CACHE_SECONDS', 300, 1, 3600),
+    accessTokenSeconds: 1800,
+    refreshTokenSeconds: integer(env, 'GATEHOUSE_REFRESH_TOKEN_SECONDS', 5_184_000, 1800, 15_552_000),
+  };
 }

@@ -24,6 +24,6 @@ export function openIdConfiguration(rt: TokenRuntime) {
   };
 }
 
-export function jwksOf(rt: TokenRuntime): { keys: unknown[] } {
-  return { keys: rt.tokens.publicJwks() };
+export async function jwksOf(rt: TokenRuntime): Promise<{ keys: unknown[] }> {
+  return { keys: await rt.tokens.currentJwks() };
 }

@@ -1,7 +1,7 @@
 import type { Config } from './config';
 import type { Store } from './store';
 import { createDocumentClient, createDynamoStore } from './store/dynamo';
-import type { Clock } from './tokens';
+import type { Clock, KeySetSource } from './tokens';
 import { type TokenRuntime, buildTokenRuntime, tokenRuntime } from './token-runtime';
 
 /** Everything a domain operation needs, built once per cold start and passed in explicitly. */
@@ -22,8 +22,8 @@ export function runtime(): Promise<Runtime> {
   return cached;
 }
 
-export async function buildRuntime(config: Config, clock: Clock = Date.now): Promise<Runtime> {
-  return withStore(await buildTokenRuntime(config, clock));
+export async function buildRuntime(config: Config, clock: Clock = Date.now, source?: KeySetSource): Promise<Runtime> {
+  return withStore(await buildTokenRuntime(config, clock, source));
 }
 
 function withStore(base: TokenRuntime): Runtime {

@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { type Config, config as readConfig } from './config';
-import { type Clock, type Tokens, createTokens, importKeySet } from './tokens';
+import { type Clock, type KeySetSource, type Tokens, cachedKeyRing, createTokens } from './tokens';
 import { type AdminTokens, createAdminTokens } from './tokens/admin';
 
 /**
@@ -11,6 +12,8 @@ export interface TokenRuntime {
   readonly tokens: Tokens;
   readonly adminTokens: AdminTokens;
   readonly clock: Clock;
+  /** The key set's JSON as this stage keeps it, read afresh (the runtime re-reads it every cache lifetime). */
+  readonly readKeySet: KeySetSource;
 }
 
 let cached: Promise<TokenRuntime> | undefined;
@@ -24,7 +27,18 @@ export function tokenRuntime(): Promise<TokenRuntime> {
   return cached;
 }
 
-export async function buildTokenRuntime(config: Config, clock: Clock = Date.now): Promise<TokenRuntime> {
-  const keys = await importKeySet(config.signingKeys);
-  return { config, tokens: createTokens(keys, config, clock), adminTokens: createAdminTokens(keys, config, clock), clock };
+/**
+ * Where this stage's key set comes from: the key file where there is one (the local stack rotates into
+ * it, and every process sees the rotation within the cache lifetime), the configuration otherwise.
+ */
+export function keySetSource(config: Config): KeySetSource {
+  const file = config.signingKeysFile;
+  if (!file) return async () => config.signingKeys;
+  return () => readFile(file, 'utf8');
+}
+
+/** Throws with a message naming what is wrong when the key set cannot be read or imported. */
+export async function buildTokenRuntime(config: Config, clock: Clock = Date.now, source: KeySetSource = keySetSource(config)): Promise<TokenRuntime> {
+  const keys = await cachedKeyRing(source, config.signingKeysCacheSeconds, clock);
+  return { config, tokens: createTokens(keys, config, clock), adminTokens: createAdminTokens(keys, config, clock), clock, readKeySet: source };
 }

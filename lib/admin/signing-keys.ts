@@ -1,48 +1,55 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { AppError } from '../errors';
+import { type KeySetStore, fileKeySetStore, keySetStatus, rotateStoredKeySet, rotationTimings } from '../key-set-store';
 import type { TokenRuntime } from '../token-runtime';
-import { type KeyInfo, type KeySetDocument, describeKeySet, parseKeySet, rotateKeySet } from '../tokens';
+import { type KeyInfo, parseKeySet } from '../tokens';
 
 /**
- * `active` signs new tokens, `retiring` only verifies tokens it signed before a rotation, `pending` is
- * in the key file but not yet in the running set: the stack uses it once restarted.
+ * Where this stack may rewrite its own key set: its key file (the local stack's). A stack whose keys live
+ * in the secret store plugs its store in here; one whose keys are plain configuration has none.
  */
-export type KeyStatus = 'active' | 'retiring' | 'pending';
-
-function view(key: KeyInfo, status: KeyStatus) {
-  return { kid: key.kid, use: key.use, alg: key.alg, status, ...(key.thumbprint ? { thumbprint: key.thumbprint } : {}) };
+export function keySetStoreOf(rt: TokenRuntime): KeySetStore | undefined {
+  return rt.config.signingKeysFile ? fileKeySetStore(rt.config.signingKeysFile) : undefined;
 }
 
-function readKeyFile(file: string): KeySetDocument {
-  return parseKeySet(readFileSync(file, 'utf8'));
-}
-
-/**
- * The running key set (what this stack signs and verifies with), never private material; where the
- * stack has a key file it may rewrite, rotation is available and keys written there but not yet
- * running are listed as pending.
- */
-export async function listSigningKeys(rt: TokenRuntime) {
-  const running = await describeKeySet(parseKeySet(rt.config.signingKeys));
-  const file = rt.config.signingKeysFile;
-  const runningKids = new Set(running.map((k) => k.kid));
-  const pending = file ? (await describeKeySet(readKeyFile(file))).filter((k) => !runningKids.has(k.kid)) : [];
+function view(key: KeyInfo) {
   return {
-    keys: [...pending.map((k) => view(k, 'pending')), ...running.map((k) => view(k, k.active ? 'active' : 'retiring'))],
-    rotation: { available: Boolean(file), restart_required: pending.length > 0 },
+    kid: key.kid,
+    use: key.use,
+    alg: key.alg,
+    status: key.phase,
+    ...(key.publishedAt !== undefined ? { published_at: key.publishedAt } : {}),
+    ...(key.activatesAt !== undefined ? { activates_at: key.activatesAt } : {}),
+    ...(key.retiresAt !== undefined ? { retires_at: key.retiresAt } : {}),
+    ...(key.nextAt !== undefined ? { next_at: key.nextAt } : {}),
+    ...(key.thumbprint ? { thumbprint: key.thumbprint } : {}),
   };
 }
 
 /**
- * Writes a rotated key set to the stack's key file (new active keys, the old ones kept to verify);
- * the stack signs with them once restarted. Throws BadRequest where keys come from configuration only.
+ * The stage's key set and each key's phase now (published, active, retiring, retired), never private
+ * material; `next_step_at` is when the next key changes phase. Rotation is available where the stack can
+ * rewrite its key set.
+ */
+export async function listSigningKeys(rt: TokenRuntime) {
+  const store = keySetStoreOf(rt);
+  const status = await keySetStatus(parseKeySet(store ? await store.get() : await rt.readKeySet()), rt.clock());
+  return {
+    keys: status.keys.map(view),
+    ...(status.nextAt !== undefined ? { next_step_at: status.nextAt } : {}),
+    rotation: { available: Boolean(store), cache_seconds: rt.config.signingKeysCacheSeconds },
+  };
+}
+
+/**
+ * Stages a rotation in the stack's key set: new keys published now, signing once every container has
+ * re-read the set, the old ones retired after their last token expires. Throws BadRequest where keys
+ * come from configuration only, or while an earlier rotation still waits to sign.
  */
 export async function rotateSigningKeys(rt: TokenRuntime) {
-  const file = rt.config.signingKeysFile;
-  if (!file) {
-    throw new AppError('BadRequest', 'this deployment reads its signing keys from its configuration: rotate the key set in your key store and redeploy');
+  const store = keySetStoreOf(rt);
+  if (!store) {
+    throw new AppError('BadRequest', 'this deployment reads its signing keys from its configuration: run npx gatehouse keys rotate --stage <stage> and redeploy');
   }
-  const rotated = await rotateKeySet(readKeyFile(file));
-  writeFileSync(file, `${JSON.stringify(rotated, null, 2)}\n`, { mode: 0o600 });
+  await rotateStoredKeySet(store, rotationTimings(rt.config), rt.clock());
   return listSigningKeys(rt);
 }

@@ -4,8 +4,23 @@ import type { Config } from '../config';
 import { AppError, invalidSession, refreshTokenNotFound } from '../errors';
 import { newNonce } from '../ids';
 import { base64urlLength, type KeySet } from './keys';
+import { type KeyRing, asKeyRing } from './ring';
 
-export { describeKeySet, generateKeySet, importKeySet, parseKeySet, rotateKeySet, type KeyInfo, type KeySet, type KeySetDocument } from './keys';
+export {
+  ROTATION_MARGIN_SECONDS,
+  describeKeySet,
+  generateKeySet,
+  importKeySet,
+  parseKeySet,
+  pruneKeySet,
+  rotateKeySet,
+  type KeyInfo,
+  type KeyPhase,
+  type KeySet,
+  type KeySetDocument,
+  type RotationTimings,
+} from './keys';
+export { cachedKeyRing, type KeyRing, type KeySetSource } from './ring';
 
 /** Claims Gatehouse puts in tokens and reads back (protocol §10). */
 export interface AccessGrant {
@@ -38,8 +53,10 @@ export interface Tokens {
   signRefresh(grant: { userId: string; sessionId: string }, expiresAt: number, fixed?: { jti: string; issuedAt: number }): Promise<string>;
   /** Throws InvalidSession with the messages the SDKs know. */
   verifyRefresh(token: string): Promise<VerifiedRefresh>;
-  /** The public access-token keys, as published at /.well-known/jwks.json. */
+  /** The public access-token keys of the key set in hand (synchronous: it may be up to a cache lifetime old). */
   publicJwks(): JWK[];
+  /** The public access-token keys, as published at /.well-known/jwks.json, re-reading a stale key set first. */
+  currentJwks(): Promise<JWK[]>;
 }
 
 const ACCESS_TYP = 'at+jwt';
@@ -63,7 +80,8 @@ const CLOCK_SKEW_SECONDS = 60;
 export type Clock = () => number;
 
 /** Token signing and verification over one imported key set; every check pins alg, iss, aud and typ. */
-export function createTokens(keys: KeySet, config: Config, clock: Clock): Tokens {
+export function createTokens(keys: KeySet | KeyRing, config: Config, clock: Clock): Tokens {
+  const ring = asKeyRing(keys);
   const nowSeconds = () => Math.floor(clock() / 1000);
   const common = { issuer: config.issuer, audience: config.appId };
 
@@ -80,7 +98,7 @@ export function createTokens(keys: KeySet, config: Config, clock: Clock): Tokens
     return payload;
   }
 
-  const accessHeader = () => ({ alg: 'RS256', kid: keys.access.kid, typ: ACCESS_TYP });
+  const accessHeader = (kid: string) => ({ alg: 'RS256', kid, typ: ACCESS_TYP });
 
   function accessClaims(grant: AccessGrant): { iat: number; payload: JWTPayload } {
     const iat = grant.issuedAt ?? nowSeconds();
@@ -98,18 +116,21 @@ export function createTokens(keys: KeySet, config: Config, clock: Clock): Tokens
   }
 
   return {
-    publicJwks: () => keys.publicJwks,
+    publicJwks: () => ring.latest().publicJwks(nowSeconds()),
+    currentJwks: async () => (await ring.current()).publicJwks(nowSeconds()),
 
     async signAccess(grant) {
       const { iat, payload } = accessClaims(grant);
+      // The key that signs at iat: a retry with a given iat gets the very same token across an activation.
+      const key = (await ring.current()).access(iat);
       return new SignJWT(payload)
-        .setProtectedHeader(accessHeader())
+        .setProtectedHeader(accessHeader(key.kid))
         .setSubject(grant.userId)
         .setIssuer(config.issuer)
         .setAudience(config.appId)
         .setIssuedAt(iat)
         .setExpirationTime(iat + config.accessTokenSeconds)
-        .sign(keys.access.key);
+        .sign(key.key);
     },
 
     accessTokenLength(grant) {
@@ -117,13 +138,14 @@ export function createTokens(keys: KeySet, config: Config, clock: Clock): Tokens
       // The same claims SignJWT adds; JSON's length does not depend on the order of keys.
       const claims = { ...payload, sub: grant.userId, iss: config.issuer, aud: config.appId, iat, exp: iat + config.accessTokenSeconds };
       const encoded = (value: unknown) => base64urlLength(Buffer.byteLength(JSON.stringify(value), 'utf8'));
-      return encoded(accessHeader()) + 1 + encoded(claims) + 1 + keys.access.signatureLength;
+      const key = ring.latest().access(iat);
+      return encoded(accessHeader(key.kid)) + 1 + encoded(claims) + 1 + key.signatureLength;
     },
 
     async verifyAccess(token) {
       let payload: JWTPayload;
       try {
-        payload = await verify(token, ACCESS_TYP, keys.accessKeyFor, 'RS256');
+        payload = await verify(token, ACCESS_TYP, (await ring.current()).accessKeyFor(nowSeconds()), 'RS256');
       } catch (error) {
         throw accessError(error);
       }
@@ -139,22 +161,24 @@ export function createTokens(keys: KeySet, config: Config, clock: Clock): Tokens
     },
 
     async signRefresh(grant, expiresAt, fixed) {
+      const iat = fixed?.issuedAt ?? nowSeconds();
+      const key = (await ring.current()).refresh(iat);
       return new SignJWT({ typ: 'refresh', baas_id: grant.sessionId, baas_domain_id: config.domainId })
-        .setProtectedHeader({ alg: 'HS256', kid: keys.refresh.kid, typ: REFRESH_TYP })
+        .setProtectedHeader({ alg: 'HS256', kid: key.kid, typ: REFRESH_TYP })
         .setSubject(grant.userId)
         .setIssuer(config.issuer)
         .setAudience(config.appId)
-        .setIssuedAt(fixed?.issuedAt ?? nowSeconds())
+        .setIssuedAt(iat)
         .setExpirationTime(expiresAt)
         .setJti(fixed?.jti ?? newNonce())
-        .sign(keys.refresh.key);
+        .sign(key.key);
     },
 
     async verifyRefresh(token) {
       let payload: JWTPayload;
       try {
         const kid = safeHeader(token)?.kid;
-        const secret = keys.refreshKeyFor(kid);
+        const secret = (await ring.current()).refreshKeyFor(kid, nowSeconds());
         if (!secret) throw new joseErrors.JWSSignatureVerificationFailed();
         payload = await verify(token, REFRESH_TYP, secret, 'HS256');
       } catch (error) {

@@ -71,15 +71,34 @@ describe('operator CLI', () => {
     expect((failed as { stderr: string }).stderr).toContain('401 InvalidPassword');
   });
 
-  it('rotates the local key set, keeping the old keys', async () => {
+  it('stages a rotation of the local key set: new keys published, signing later; status shows each phase', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
     mkdirSync(join(dir, '.gatehouse'));
     const before = await generateKeySet();
     writeFileSync(join(dir, '.gatehouse', 'signing-keys.json'), JSON.stringify(before));
-    const { stdout } = await run(process.execPath, [join(ROOT, 'bin/gatehouse.mjs'), 'keys', 'rotate'], { cwd: dir });
+    const cli = (...args: string[]) => run(process.execPath, [join(ROOT, 'bin/gatehouse.mjs'), 'keys', ...args], { cwd: dir });
+    const { stdout } = await cli('rotate', '--stage', 'local');
     const after = JSON.parse(readFileSync(join(dir, '.gatehouse', 'signing-keys.json'), 'utf8'));
-    expect(after.active.access).not.toBe(before.active.access);
     expect(after.keys).toHaveLength(4);
-    expect(stdout).toContain(after.active.access);
+    // The old keys sign until every container has seen the new ones; then they retire after their tokens.
+    expect(after.active).toEqual(before.active);
+    const staged = after.keys.filter((k: { activatesAt: number }) => k.activatesAt > Date.now() / 1000);
+    expect(staged).toHaveLength(2);
+    expect(staged[0].activatesAt - staged[0].publishedAt).toBe(360);
+    expect(stdout).toContain(staged[0].kid);
+    const status = JSON.parse((await cli('status', '--json')).stdout);
+    expect(Object.fromEntries(status.keys.map((k: { kid: string; phase: string }) => [k.kid, k.phase]))).toEqual({
+      [staged[0].kid]: 'published',
+      [staged[1].kid]: 'published',
+      [before.active.access]: 'active',
+      [before.active.refresh]: 'active',
+    });
+    expect(status.nextAt).toBe(staged[0].activatesAt);
+    expect((await cli('status')).stdout).toMatch(/Next step due at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    const again = await cli('rotate').catch((e: { stderr: string; code: number }) => e);
+    expect((again as { code: number }).code).toBe(1);
+    expect((again as { stderr: string }).stderr).toContain('a rotation is already staged');
+    const elsewhere = await cli('status', '--stage', 'prod').catch((e: { stderr: string; code: number }) => e);
+    expect((elsewhere as { stderr: string }).stderr).toContain('stage prod');
   });
 });

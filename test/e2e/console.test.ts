@@ -246,7 +246,7 @@ describe('admin console (Chromium, realm-web 2.0.1)', () => {
     await page.getByRole('row').filter({ hasText: name }).waitFor({ state: 'detached' });
   }, 60_000);
 
-  it('lists the signing keys and rotates them into the stack’s key file; the stack signs with the old key until restarted', async () => {
+  it('lists the signing keys and stages a rotation in the stack’s key file: new keys published, the old key signing until they activate', async () => {
     await go('Signing keys');
     const running = JSON.parse(inject('signingKeys')) as { active: { access: string; refresh: string } };
     for (const kid of [running.active.access, running.active.refresh]) {
@@ -254,8 +254,10 @@ describe('admin console (Chromium, realm-web 2.0.1)', () => {
     }
     await page.getByRole('button', { name: 'Rotate keys' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Rotate keys' }).click();
-    await page.getByText('Rotated keys are waiting in the key file').waitFor();
-    expect(await page.getByRole('row').filter({ hasText: 'pending' }).count()).toBeGreaterThanOrEqual(2);
+    await page.getByText('A rotation is under way: the new keys sign from').waitFor();
+    expect(await page.getByRole('row').filter({ hasText: 'published' }).count()).toBe(2);
+    expect(await page.getByRole('button', { name: 'Rotate keys' }).count()).toBe(0);
+    await page.getByText(/^Next step due: \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/).waitFor();
     await screenshot(page, '06-signing-keys-rotated');
     const user = await newApp().logIn(Realm.Credentials.anonymous());
     expect(JSON.parse(Buffer.from(user.accessToken!.split('.')[0], 'base64url').toString()).kid).toBe(running.active.access);

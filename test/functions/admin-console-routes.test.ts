@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeProtectedHeader } from 'jose';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { handler as customData } from '../../functions/admin/users-custom-data';
 import { handler as logout } from '../../functions/admin/users-logout';
@@ -62,10 +63,10 @@ describe('admin: a user’s sessions and custom data (extensions for the console
 });
 
 describe('admin: signing keys (extension for the console)', () => {
-  it('lists the running keys with their status and no private material; rotation is unavailable without a key file', async () => {
+  it('lists the running keys with their phase and no private material; rotation is unavailable without a key file', async () => {
     const listed = await adminCall(listKeys, '/security/signing_keys');
     expect(listed.status).toBe(200);
-    expect(listed.body.rotation).toEqual({ available: false, restart_required: false });
+    expect(listed.body.rotation).toEqual({ available: false, cache_seconds: 300 });
     const running = JSON.parse(inject('signingKeys'));
     expect(listed.body.keys.map((k: { kid: string; status: string }) => [k.kid, k.status]).sort()).toEqual(
       [[running.active.access, 'active'], [running.active.refresh, 'active']].sort(),
@@ -76,22 +77,32 @@ describe('admin: signing keys (extension for the console)', () => {
     expect([rotate.status, rotate.body.error_code]).toEqual([400, 'BadRequest']);
   });
 
-  it('rotates into the key file: new keys pending until a restart, the running ones still active, old ones kept', async () => {
+  it('stages a rotation in the key file: new keys published now and signing after the cache lifetime, the old ones retiring after', async () => {
     const file = join(dir, 'signing-keys.json');
     writeFileSync(file, inject('signingKeys'));
     const rt = await runtimeAt(0, { GATEHOUSE_SIGNING_KEYS_FILE: file });
-    expect((await listSigningKeys(rt)).rotation).toEqual({ available: true, restart_required: false });
+    expect((await listSigningKeys(rt)).rotation).toEqual({ available: true, cache_seconds: 300 });
     const rotated = await rotateSigningKeys(rt);
     const written = JSON.parse(readFileSync(file, 'utf8'));
     const before = JSON.parse(inject('signingKeys'));
     expect(written.keys.map((k: { kid: string }) => k.kid)).toEqual(expect.arrayContaining([before.active.access, before.active.refresh]));
-    expect(written.active.access).not.toBe(before.active.access);
+    const staged = rotated.keys.filter((k) => k.status === 'published');
+    expect(staged.map((k) => k.use).sort()).toEqual(['access', 'refresh']);
     const status = Object.fromEntries(rotated.keys.map((k) => [k.kid, k.status]));
-    expect(status).toEqual({ [written.active.access]: 'pending', [written.active.refresh]: 'pending', [before.active.access]: 'active', [before.active.refresh]: 'active' });
-    expect(rotated.rotation.restart_required).toBe(true);
+    expect(status).toEqual({ [staged[0].kid]: 'published', [staged[1].kid]: 'published', [before.active.access]: 'active', [before.active.refresh]: 'active' });
+    const activatesAt = staged[0].activates_at as number;
+    expect(activatesAt - (staged[0].published_at as number)).toBe(360);
+    expect(rotated.next_step_at).toBe(activatesAt);
+    expect(rotated.keys.find((k) => k.kid === before.active.access)?.retires_at).toBe(activatesAt + 1800);
+    expect(rotated.keys.find((k) => k.kid === before.active.refresh)?.retires_at).toBe(activatesAt + rt.config.refreshTokenSeconds);
     expect(JSON.stringify(rotated)).not.toMatch(PRIVATE);
-    const restarted = await runtimeAt(0, { GATEHOUSE_SIGNING_KEYS_FILE: file, GATEHOUSE_SIGNING_KEYS: readFileSync(file, 'utf8') });
-    const after = Object.fromEntries((await listSigningKeys(restarted)).keys.map((k) => [k.kid, k.status]));
-    expect(after).toEqual({ [written.active.access]: 'active', [written.active.refresh]: 'active', [before.active.access]: 'retiring', [before.active.refresh]: 'retiring' });
+    // Until then the stack signs with the keys every container knows, and a second rotation must wait.
+    expect(decodeProtectedHeader(await rt.tokens.signAccess({ userId: 'u', sessionId: 's', deviceId: 'd' })).kid).toBe(before.active.access);
+    await expect(rotateSigningKeys(rt)).rejects.toMatchObject({ code: 'BadRequest' });
+    const later = await runtimeAt(361_000, { GATEHOUSE_SIGNING_KEYS_FILE: file });
+    const after = Object.fromEntries((await listSigningKeys(later)).keys.map((k) => [k.kid, k.status]));
+    expect(after).toEqual({ [staged[0].kid]: 'active', [staged[1].kid]: 'active', [before.active.access]: 'retiring', [before.active.refresh]: 'retiring' });
+    const newAccess = staged.find((k) => k.use === 'access')!.kid;
+    expect(decodeProtectedHeader(await later.tokens.signAccess({ userId: 'u', sessionId: 's', deviceId: 'd' })).kid).toBe(newAccess);
   });
 });
