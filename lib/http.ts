@@ -41,8 +41,6 @@ const MAX_BODY_BYTES = 64 * 1024;
  */
 export const REQUEST_HEAD_LIMIT = 10_240;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const ALLOWED_HEADERS = 'Authorization, Content-Type, Accept, X-Requested-With';
-const EXPOSED_HEADERS = 'X-BaaS-Location, X-Stitch-Location, Retry-After';
 
 export function json(status: number, body: unknown): Reply {
   return { status, body };
@@ -78,7 +76,7 @@ export function route(fn: (req: Request) => Promise<Reply>): Handler {
     } catch (error) {
       reply = errorReply(error, req);
     }
-    return toResult(reply, req);
+    return toResult(reply);
   };
 }
 
@@ -156,43 +154,15 @@ function toRequest(event: APIGatewayProxyEventV2): Request {
   };
 }
 
-/** The admin API, under the stage prefix if the path carries one. */
-const ADMIN_PATH = /^(\/[^/]+)?\/api\/admin(\/|$)/;
-
 /**
- * Whether the request is to the admin API, which answers no CORS headers: the console calls it from
- * its own origin, so a cross-origin caller there is never one of ours.
+ * Caching headers of every response (protocol §1.6). CORS is the edge's: API Gateway's CorsConfiguration
+ * (serverless.yml, scripts/edge-cors.cjs) answers preflights and writes the Access-Control headers of every
+ * response, ignoring any a function sets, and the local front does the same.
  */
-function isAdminPath(path: string): boolean {
-  return ADMIN_PATH.test(path);
-}
+const RESPONSE_HEADERS: Readonly<Record<string, string>> = { 'Cache-Control': 'no-cache, no-store, must-revalidate', Vary: 'Origin' };
 
-/** CORS and caching headers for every response (protocol §1.6); none for CORS on admin routes. */
-export function corsHeaders(req: Request): Record<string, string> {
-  const headers: Record<string, string> = { 'Cache-Control': 'no-cache, no-store, must-revalidate', Vary: 'Origin' };
-  const origin = req.headers.origin;
-  if (isAdminPath(req.path)) return headers;
-  const allowed = config().allowedOrigins;
-  if (origin && (allowed.includes('*') || allowed.includes(origin))) {
-    headers['Access-Control-Allow-Origin'] = origin;
-    headers['Access-Control-Allow-Credentials'] = 'true';
-    headers['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
-  }
-  return headers;
-}
-
-/** Headers of a preflight answer, on top of corsHeaders. */
-export function preflightHeaders(): Record<string, string> {
-  return {
-    'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-    'Access-Control-Allow-Headers': ALLOWED_HEADERS,
-    'Access-Control-Max-Age': '600',
-  };
-}
-
-function toResult(reply: Reply, req: Request): APIGatewayProxyStructuredResultV2 {
-  const headers = { ...corsHeaders(req), ...reply.headers };
-  if (req.method === 'OPTIONS' && !isAdminPath(req.path)) Object.assign(headers, preflightHeaders());
+function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
+  const headers: Record<string, string> = { ...RESPONSE_HEADERS, ...reply.headers };
   const cookies = reply.cookies?.length ? { cookies: [...reply.cookies] } : {};
   if (reply.text) return { statusCode: reply.status, headers: { ...headers, 'Content-Type': reply.text.contentType }, body: reply.text.body, ...cookies };
   if (reply.body === undefined) return { statusCode: reply.status, headers, ...cookies };
