@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { config } from './config';
 import { AppError, invalidSession } from './errors';
 import { parseEjson } from './ejson';
-import { log } from './log';
+import { beginInvocation, countMetric, endInvocation, log } from './log';
 import { StoreUnavailable } from './store';
 
 /** What a handler sees of a request: headers lower-cased (API Gateway does, serverless offline does not). */
@@ -69,6 +69,7 @@ export function redirectHeader(location: string): Reply {
 export function route(fn: (req: Request) => Promise<Reply>): Handler {
   return async (event) => {
     const req = toRequest(event);
+    beginInvocation(req.requestId);
     let reply: Reply;
     try {
       admit(event);
@@ -76,8 +77,25 @@ export function route(fn: (req: Request) => Promise<Reply>): Handler {
     } catch (error) {
       reply = errorReply(error, req);
     }
+    countOutcome(req, reply.status);
+    endInvocation();
     return toResult(reply);
   };
+}
+
+const PROVIDER_PATH = /\/auth\/providers\/([^/]+)\/([^/]+)$/;
+const ADMIN_PATH = /^(\/[^/]+)?\/api\/admin\//;
+
+/**
+ * The metrics an answer alone tells (successful logins are counted where they finish, in lib/login.ts):
+ * refused logins by provider, refreshes, and every 429. Admin logins count as provider `admin`.
+ */
+function countOutcome(req: Request, status: number): void {
+  const match = PROVIDER_PATH.exec(req.path);
+  const provider = match && ADMIN_PATH.test(req.path) ? 'admin' : match?.[1];
+  if (status === 429) countMetric('LimitRefusals', provider);
+  else if (req.method === 'POST' && match?.[2] === 'login' && status >= 400 && status < 500) countMetric('LoginFailures', provider);
+  if (req.method === 'POST' && req.path.endsWith('/auth/session') && status === 201) countMetric('Refreshes', ADMIN_PATH.test(req.path) ? 'admin' : undefined);
 }
 
 function errorReply(error: unknown, req: Request): Reply {

@@ -10,7 +10,7 @@ export interface LimitRule {
   maxBackoffSeconds?: number;
 }
 
-export const LIMIT_NAMES = ['login.account', 'login.ip', 'register.ip', 'send.email', 'send.ip', 'token.ip'] as const;
+export const LIMIT_NAMES = ['login.account', 'login.ip', 'register.ip', 'send.email', 'send.ip', 'token.ip', 'admin.account', 'admin.ip'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 export type LimitRules = Readonly<Record<LimitName, Readonly<LimitRule>>> & {
@@ -31,5 +31,12 @@ export const DEFAULT_LIMITS: LimitRules = {
   'send.ip': { max: 30, windowSeconds: 3600 },
   /** Wrong confirmation or reset tokens presented from one address. */
   'token.ip': { max: 20, windowSeconds: 900 },
+  /**
+   * Failed admin logins naming one username, from anywhere: a back-off rather than a lock, so that
+   * attackers elsewhere slow the operator's own login by minutes at most.
+   */
+  'admin.account': { max: 1000, windowSeconds: 3600, backoffAfter: 5, maxBackoffSeconds: 300 },
+  /** Failed admin logins from one address, whatever the username. */
+  'admin.ip': { max: 20, windowSeconds: 900 },
   trustSeconds: 30 * 86_400,
 };

@@ -42,6 +42,8 @@ export const TEST_LIMITS = JSON.stringify({
   'send.email': { max: 10_000 },
   'send.ip': { max: 1_000_000 },
   'token.ip': { max: 1_000_000 },
+  'admin.account': { max: 1_000_000, backoffAfter: 1_000_000 },
+  'admin.ip': { max: 1_000_000 },
 });
 
 /**
