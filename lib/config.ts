@@ -31,8 +31,6 @@ export interface Config {
   readonly passwordMaxLength: number;
   /** How long the authorizer may trust a session check before asking DynamoDB again. */
   readonly sessionCheckCacheMs: number;
-  /** `*` echoes any Origin; otherwise the exact origins allowed for browsers. */
-  readonly allowedOrigins: readonly string[];
   /** Enabled login providers and their settings (README, "Providers"). */
   readonly providers: ProviderSettings;
   /** Register, reset/send and confirm/send answer alike for known and unknown emails (lib/conceal.ts). */
@@ -199,7 +197,6 @@ export function loadConfig(env: Env): Config {
     passwordMinLength,
     passwordMaxLength: 128,
     sessionCheckCacheMs: integer(env, 'GATEHOUSE_SESSION_CHECK_CACHE_MS', 1000, 0, 60_000),
-    allowedOrigins: Object.freeze((env.GATEHOUSE_ALLOWED_ORIGINS?.trim() || '*').split(',').map((o) => o.trim())),
     providers: parseProviderSettings(providerDocument(env), env),
     strictLinkConflictCode: env.GATEHOUSE_STRICT_LINK_CONFLICT_CODE === 'true',
     concealAccounts: env.GATEHOUSE_CONCEAL_ACCOUNTS === 'true',

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { config } from './config';
 import { AppError, invalidSession } from './errors';
 import { parseEjson } from './ejson';
-import { log } from './log';
+import { beginInvocation, countMetric, endInvocation, log } from './log';
 import { StoreUnavailable } from './store';
 
 /** What a handler sees of a request: headers lower-cased (API Gateway does, serverless offline does not). */
@@ -41,8 +41,6 @@ const MAX_BODY_BYTES = 64 * 1024;
  */
 export const REQUEST_HEAD_LIMIT = 10_240;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const ALLOWED_HEADERS = 'Authorization, Content-Type, Accept, X-Requested-With';
-const EXPOSED_HEADERS = 'X-BaaS-Location, X-Stitch-Location, Retry-After';
 
 export function json(status: number, body: unknown): Reply {
   return { status, body };
@@ -71,6 +69,7 @@ export function redirectHeader(location: string): Reply {
 export function route(fn: (req: Request) => Promise<Reply>): Handler {
   return async (event) => {
     const req = toRequest(event);
+    beginInvocation(req.requestId);
     let reply: Reply;
     try {
       admit(event);
@@ -78,8 +77,25 @@ export function route(fn: (req: Request) => Promise<Reply>): Handler {
     } catch (error) {
       reply = errorReply(error, req);
     }
-    return toResult(reply, req);
+    countOutcome(req, reply.status);
+    endInvocation();
+    return toResult(reply);
   };
+}
+
+const PROVIDER_PATH = /\/auth\/providers\/([^/]+)\/([^/]+)$/;
+const ADMIN_PATH = /^(\/[^/]+)?\/api\/admin\//;
+
+/**
+ * The metrics an answer alone tells (successful logins are counted where they finish, in lib/login.ts):
+ * refused logins by provider, refreshes, and every 429. Admin logins count as provider `admin`.
+ */
+function countOutcome(req: Request, status: number): void {
+  const match = PROVIDER_PATH.exec(req.path);
+  const provider = match && ADMIN_PATH.test(req.path) ? 'admin' : match?.[1];
+  if (status === 429) countMetric('LimitRefusals', provider);
+  else if (req.method === 'POST' && match?.[2] === 'login' && status >= 400 && status < 500) countMetric('LoginFailures', provider);
+  if (req.method === 'POST' && req.path.endsWith('/auth/session') && status === 201) countMetric('Refreshes', ADMIN_PATH.test(req.path) ? 'admin' : undefined);
 }
 
 function errorReply(error: unknown, req: Request): Reply {
@@ -156,43 +172,15 @@ function toRequest(event: APIGatewayProxyEventV2): Request {
   };
 }
 
-/** The admin API, under the stage prefix if the path carries one. */
-const ADMIN_PATH = /^(\/[^/]+)?\/api\/admin(\/|$)/;
-
 /**
- * Whether the request is to the admin API, which answers no CORS headers: the console calls it from
- * its own origin, so a cross-origin caller there is never one of ours.
+ * Caching headers of every response (protocol §1.6). CORS is the edge's: API Gateway's CorsConfiguration
+ * (serverless.yml, scripts/edge-cors.cjs) answers preflights and writes the Access-Control headers of every
+ * response, ignoring any a function sets, and the local front does the same.
  */
-function isAdminPath(path: string): boolean {
-  return ADMIN_PATH.test(path);
-}
+const RESPONSE_HEADERS: Readonly<Record<string, string>> = { 'Cache-Control': 'no-cache, no-store, must-revalidate', Vary: 'Origin' };
 
-/** CORS and caching headers for every response (protocol §1.6); none for CORS on admin routes. */
-export function corsHeaders(req: Request): Record<string, string> {
-  const headers: Record<string, string> = { 'Cache-Control': 'no-cache, no-store, must-revalidate', Vary: 'Origin' };
-  const origin = req.headers.origin;
-  if (isAdminPath(req.path)) return headers;
-  const allowed = config().allowedOrigins;
-  if (origin && (allowed.includes('*') || allowed.includes(origin))) {
-    headers['Access-Control-Allow-Origin'] = origin;
-    headers['Access-Control-Allow-Credentials'] = 'true';
-    headers['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
-  }
-  return headers;
-}
-
-/** Headers of a preflight answer, on top of corsHeaders. */
-export function preflightHeaders(): Record<string, string> {
-  return {
-    'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-    'Access-Control-Allow-Headers': ALLOWED_HEADERS,
-    'Access-Control-Max-Age': '600',
-  };
-}
-
-function toResult(reply: Reply, req: Request): APIGatewayProxyStructuredResultV2 {
-  const headers = { ...corsHeaders(req), ...reply.headers };
-  if (req.method === 'OPTIONS' && !isAdminPath(req.path)) Object.assign(headers, preflightHeaders());
+function toResult(reply: Reply): APIGatewayProxyStructuredResultV2 {
+  const headers: Record<string, string> = { ...RESPONSE_HEADERS, ...reply.headers };
   const cookies = reply.cookies?.length ? { cookies: [...reply.cookies] } : {};
   if (reply.text) return { statusCode: reply.status, headers: { ...headers, 'Content-Type': reply.text.contentType }, body: reply.text.body, ...cookies };
   if (reply.body === undefined) return { statusCode: reply.status, headers, ...cookies };

@@ -10,11 +10,11 @@ export interface LimitRule {
   maxBackoffSeconds?: number;
 }
 
-export const LIMIT_NAMES = ['anon.ip', 'login.account', 'login.ip', 'oauth.ip', 'register.ip', 'send.email', 'send.ip', 'token.ip'] as const;
+export const LIMIT_NAMES = ['anon.ip', 'login.account', 'login.ip', 'oauth.ip', 'register.ip', 'send.email', 'send.ip', 'token.ip', 'admin.account', 'admin.ip'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 /** The limits that count a client address (the rest count an account or an email). */
-export const PER_ADDRESS_LIMITS = ['anon.ip', 'login.ip', 'oauth.ip', 'register.ip', 'send.ip', 'token.ip'] as const satisfies readonly LimitName[];
+export const PER_ADDRESS_LIMITS = ['admin.ip', 'anon.ip', 'login.ip', 'oauth.ip', 'register.ip', 'send.ip', 'token.ip'] as const satisfies readonly LimitName[];
 
 export type LimitRules = Readonly<Record<LimitName, Readonly<LimitRule>>> & {
   /** How long a successful login exempts its address from its account's failure limit. */
@@ -41,6 +41,13 @@ export const DEFAULT_LIMITS: LimitRules = {
   'send.ip': { max: 100, windowSeconds: 3600 },
   /** Wrong confirmation or reset tokens presented from one address. */
   'token.ip': { max: 20, windowSeconds: 900 },
+  /**
+   * Failed admin logins naming one username, from anywhere: a back-off rather than a lock, so that
+   * attackers elsewhere slow the operator's own login by minutes at most.
+   */
+  'admin.account': { max: 1000, windowSeconds: 3600, backoffAfter: 5, maxBackoffSeconds: 300 },
+  /** Failed admin logins from one address, whatever the username. */
+  'admin.ip': { max: 20, windowSeconds: 900 },
   trustSeconds: 30 * 86_400,
 };
 

@@ -120,6 +120,31 @@ export async function limitTokenChecks<T>(rt: Runtime, source: string, check: ()
   }
 }
 
+/**
+ * Admin login with the operator credential: refused with TooManyRequests while the address is over
+ * admin.ip or the username is in admin.account's back-off, before the credential is checked; a wrong
+ * credential (InvalidPassword) counts against both.
+ */
+export async function limitAdminLogins<T>(rt: Runtime, username: string, source: string, login: () => Promise<T>): Promise<T> {
+  const address = sourceKey(source);
+  const events: LimitEvent[] = [
+    { name: 'admin.ip', subject: address },
+    { name: 'admin.account', subject: username },
+  ];
+  await refuseWhileLimited(rt, events);
+  try {
+    const tokens = await login();
+    securityEvent('login.succeeded', { provider: 'admin', source: address });
+    return tokens;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'InvalidPassword') {
+      securityEvent('login.failed', { provider: 'admin', account: limitId('admin.account', username), source: address });
+      await countFailures(rt, events);
+    }
+    throw error;
+  }
+}
+
 /** What a password login learns from its first read, and what to do once the password is checked. */
 export interface PasswordGate {
   credential?: Credential;

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,19 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const STATE_DIR = join(ROOT, '.gatehouse');
 export const LOCAL_STAGE = 'local';
+
+/** The HTTP API's CORS configuration as serverless.yml declares it (scripts/edge-cors.cjs). */
+export interface EdgeCors {
+  allowedOrigins: string[];
+  allowCredentials: boolean;
+  allowedHeaders: string[];
+  allowedMethods: string[];
+  exposedResponseHeaders: string[];
+  maxAge: number;
+}
+
+/** The edge's CORS configuration of `stage` under `env`; throws as packaging does on a missing or `*` list. */
+export const edgeCors = (createRequire(import.meta.url)('./edge-cors.cjs') as { edgeCors: (stage: string, env: NodeJS.ProcessEnv) => EdgeCors }).edgeCors;
 
 /** Where the local stack on `port` delivers mail: one JSON file a message. */
 export function outboxDir(port: number): string {
@@ -219,21 +233,32 @@ export function offlineEnv(options: OfflineOptions, baseUrl: string, lambdaPort:
 }
 
 /**
- * The one place serverless offline answers unlike API Gateway: its web server (hapi) appends
- * `; charset=utf-8` to JSON types and adds `Content-Type` to empty responses, which the Stitch SDK and
- * realm-web reject (protocol §1.3). This front passes every request through and undoes only that.
+ * Where serverless offline answers unlike API Gateway, undone in front of it: its web server (hapi)
+ * appends `; charset=utf-8` to JSON types and adds `Content-Type` to empty responses, which the Stitch
+ * SDK and realm-web reject (protocol §1.3); and it grants CORS to any origin with credentials. Here, as
+ * at the edge, preflights are answered without a function and every response carries the Access-Control
+ * headers of `cors` for an allowed Origin and none otherwise, whatever the function or offline wrote.
  */
-export async function startFront(port: number, target: number): Promise<Running> {
+export async function startFront(port: number, target: number, cors: EdgeCors): Promise<Running> {
   const server = createHttpServer((req, res) => {
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    const grant = origin !== undefined && cors.allowedOrigins.includes(origin) ? corsGrant(cors, origin) : {};
+    if (req.method === 'OPTIONS' && origin !== undefined && req.headers['access-control-request-method']) {
+      req.resume();
+      res.writeHead(204, preflightAnswer(cors, grant));
+      return void res.end();
+    }
     // A fresh connection per request: reusing one that serverless offline has just closed would cut a
     // response off half-way.
     const upstream = httpRequest(
       { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers, agent: false },
       (answer) => {
-        const headers = { ...answer.headers };
+        const headers: Record<string, string | string[] | undefined> = {};
+        for (const [name, value] of Object.entries(answer.headers)) if (!name.startsWith('access-control-')) headers[name] = value;
+        Object.assign(headers, grant);
         const type = headers['content-type'];
         if (answer.headers['content-length'] === '0' || answer.statusCode === 204) delete headers['content-type'];
-        else if (type && /^application\/json; *charset=utf-8$/i.test(type)) headers['content-type'] = 'application/json';
+        else if (typeof type === 'string' && /^application\/json; *charset=utf-8$/i.test(type)) headers['content-type'] = 'application/json';
         res.writeHead(answer.statusCode ?? 502, headers);
         answer.on('error', () => res.destroy());
         answer.pipe(res);
@@ -241,7 +266,7 @@ export async function startFront(port: number, target: number): Promise<Running>
     );
     upstream.on('error', () => {
       if (res.headersSent) return void res.destroy();
-      res.writeHead(502, { 'content-type': 'application/json' });
+      res.writeHead(502, { 'content-type': 'application/json', ...grant });
       res.end(JSON.stringify({ error: 'local stack is not answering', error_code: 'ServiceUnavailable' }));
     });
     req.pipe(upstream);
@@ -258,6 +283,24 @@ export async function startFront(port: number, target: number): Promise<Running>
   return { stop };
 }
 
+/** What API Gateway adds to a response for an allowed Origin. */
+function corsGrant(cors: EdgeCors, origin: string): Record<string, string> {
+  const grant: Record<string, string> = { 'access-control-allow-origin': origin, 'access-control-expose-headers': cors.exposedResponseHeaders.join(',') };
+  if (cors.allowCredentials) grant['access-control-allow-credentials'] = 'true';
+  return grant;
+}
+
+/** A preflight's answer: the grant and what may be sent, or nothing for a refused origin. */
+function preflightAnswer(cors: EdgeCors, grant: Record<string, string>): Record<string, string> {
+  if (!grant['access-control-allow-origin']) return {};
+  return {
+    ...grant,
+    'access-control-allow-methods': cors.allowedMethods.join(','),
+    'access-control-allow-headers': cors.allowedHeaders.join(','),
+    'access-control-max-age': String(cors.maxAge),
+  };
+}
+
 /** Starts serverless offline behind the front on `port`; resolves once the location route answers. */
 export async function startOffline(
   options: OfflineOptions,
@@ -272,13 +315,16 @@ export async function startOffline(
   // Locally a function's first call loads its bundle in a fresh worker; on a busy machine (the test
   // run) that alone can pass the deployed 10 s limit, which only means something in AWS.
   args.push('--noTimeout');
+  const env = offlineEnv(options, baseUrl, lambdaPort);
+  // Refused before anything starts, as packaging refuses it.
+  const cors = edgeCors(LOCAL_STAGE, env);
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/osls/bin/serverless.js'), ...args], {
     cwd: ROOT,
-    env: offlineEnv(options, baseUrl, lambdaPort),
+    env,
     stdio: ['ignore', log, log],
     detached: true,
   });
-  const front = await startFront(options.port, httpPort);
+  const front = await startFront(options.port, httpPort, cors);
   const location = `${baseUrl}/api/client/v2.0/app/${options.appId}/location`;
   const stopChild = stopper(child, true);
   const running = {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { createRequire } from 'node:module';
 
 /**
@@ -12,6 +12,8 @@ export interface AppPages {
   /** The page's origin on the stack's own site, and on another. */
   sameSite: string;
   crossSite: string;
+  /** The same pages on an origin the test stack does not allow (another port). */
+  refused: string;
   /** The redirect pages of both, for the providers' allow-lists. */
   redirectUris: string[];
   stop(): Promise<void>;
@@ -24,7 +26,7 @@ const REDIRECT = '<!doctype html><meta charset="utf-8"><title>signed in</title><
 
 export async function startAppPages(): Promise<AppPages> {
   const bundle = realmWeb();
-  const server = createServer((req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://app').pathname;
     const files: Record<string, [string, string]> = {
       '/': ['text/html; charset=utf-8', PAGE],
@@ -35,20 +37,28 @@ export async function startAppPages(): Promise<AppPages> {
     const file = files[path];
     res.writeHead(file ? 200 : 404, { 'content-type': file?.[0] ?? 'text/plain' });
     res.end(file?.[1] ?? 'not found');
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
-  const { port } = server.address() as { port: number };
+  };
+  const [server, other] = [createServer(serve), createServer(serve)];
+  const listen = (one: Server) => new Promise<number>((ok) => one.listen(0, '127.0.0.1', () => ok((one.address() as { port: number }).port)));
+  const port = await listen(server);
+  const otherPort = await listen(other);
   const sameSite = `http://localhost:${port}`;
   const crossSite = `http://127.0.0.1:${port}`;
   return {
     port,
     sameSite,
     crossSite,
+    refused: `http://localhost:${otherPort}`,
     redirectUris: [`${sameSite}/auth/callback`, `${crossSite}/auth/callback`],
     stop: () =>
-      new Promise((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
+      Promise.all(
+        [server, other].map(
+          (one) =>
+            new Promise<void>((done) => {
+              one.closeAllConnections();
+              one.close(() => done());
+            }),
+        ),
+      ).then(() => {}),
   };
 }

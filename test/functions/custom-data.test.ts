@@ -2,7 +2,7 @@ import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { decodeJwt } from 'jose';
 import { createServer } from 'node:net';
-import { describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { handler as authorizer } from '../../functions/authorizer';
 import { handler as remove } from '../../functions/auth/delete';
 import { handler as profile } from '../../functions/auth/profile';
@@ -18,6 +18,7 @@ import { runtime } from '../../lib/runtime';
 import { createDocumentClient } from '../../lib/store/dynamo';
 import { ACCESS_TOKEN_BUDGET } from '../../lib/tokens';
 import { APP, BROWSER_HEADERS, CLIENT, apiEvent, invoke, uniqueEmail } from '../helpers/events';
+import { captureStdout } from '../helpers/logs';
 import { anonymousUser, emailUser, runtimeAt } from '../helpers/users';
 
 const path = `${CLIENT}/auth/custom_data`;
@@ -118,26 +119,21 @@ describe(`the access-token budget (${ACCESS_TOKEN_BUDGET} bytes, under API Gatew
     const blob = 'x'.repeat(7600);
     await doc.send(new PutCommand({ TableName: inject('customDataTable'), Item: { blob, userId: user.user_id } }));
 
-    const lines: string[] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-    let login;
-    try {
-      login = await invoke(userpassLogin, {
+    const { lines, result: login } = await captureStdout(() =>
+      invoke(userpassLogin, {
         method: 'POST',
         path: `${CLIENT}/app/${APP}/auth/providers/local-userpass/login`,
         params: { app: APP },
         headers: BROWSER_HEADERS,
         body: { username: user.email, password: user.password },
-      });
-    } finally {
-      spy.mockRestore();
-    }
+      }),
+    );
     expect(login.status).toBe(200);
     const token: string = login.body.access_token;
     expect(decodeJwt(token).user_data).toBeUndefined();
     expect(token.length).toBeLessThanOrEqual(ACCESS_TOKEN_BUDGET);
-    const warning = lines.map((line) => JSON.parse(line)).find((entry) => entry.level === 'warn');
-    expect(warning).toEqual({ level: 'warn', message: `custom user data left out of the access token: the token would pass ${ACCESS_TOKEN_BUDGET} bytes`, userId: user.user_id });
+    const warning = lines.map((line) => JSON.parse(line)).find((entry) => entry.level === 'WARN');
+    expect(warning).toMatchObject({ level: 'WARN', message: `custom user data left out of the access token: the token would pass ${ACCESS_TOKEN_BUDGET} bytes`, userId: user.user_id, service: 'gatehouse' });
 
     expect((await invoke(profile, { path: `${CLIENT}/auth/profile`, headers: BROWSER_HEADERS, token })).status).toBe(200);
     expect(requestHeadSize(apiEvent({ path: '/api/example/whoami', headers: BROWSER_HEADERS, token }))).toBeLessThanOrEqual(REQUEST_HEAD_LIMIT);

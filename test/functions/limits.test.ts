@@ -1,5 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { handler as adminLogin } from '../../functions/admin/auth-login';
 import { handler as anonLogin } from '../../functions/providers/anon-user/login';
 import { handler as confirm } from '../../functions/providers/local-userpass/confirm';
 import { handler as confirmSend } from '../../functions/providers/local-userpass/confirm-send';
@@ -11,7 +12,8 @@ import { handler as oauthStart } from '../../functions/providers/oauth-start';
 import { loadConfig } from '../../lib/config';
 import { emailKey } from '../../lib/emails';
 import { DEFAULT_LIMITS, type LimitName } from '../../lib/limit-rules';
-import { TooManyRequests, limitId, sourceKey, waitSeconds } from '../../lib/limits';
+import { adminLogIn } from '../../lib/admin/operator';
+import { TooManyRequests, limitAdminLogins, limitId, sourceKey, waitSeconds } from '../../lib/limits';
 import { startRedirect } from '../../lib/oauth-redirect';
 import { logInAnonymously } from '../../lib/providers/anon-user';
 import { logInWithPassword, registerUser } from '../../lib/providers/local-userpass';
@@ -20,6 +22,8 @@ import { createDocumentClient } from '../../lib/store/dynamo';
 import { limitItem } from '../../lib/store/items';
 import { CLIENT_PAGE } from '../fakes/world';
 import { APP, CLIENT, invoke, uniqueEmail } from '../helpers/events';
+import { ADMIN } from '../helpers/global-setup';
+import { captureStdout } from '../helpers/logs';
 import { runtimeWithClock } from '../helpers/users';
 
 const PASSWORD = 'a long password';
@@ -203,22 +207,48 @@ describe('anonymous logins and OAuth flow starts per address (defaults)', () => 
   });
 });
 
+describe('admin login limits', () => {
+  function adminAttempt(rt: Runtime, username: string, secret: string, ip: string) {
+    return limitAdminLogins(rt, username, ip, () => adminLogIn(rt, username, secret)).then(
+      () => 'ok',
+      (error: unknown) => (error instanceof TooManyRequests ? `wait ${error.retryAfterSeconds}` : (error as { code?: string }).code),
+    );
+  }
+
+  it('blocks an address after its failures, even with the right credential, leaving other addresses alone', async () => {
+    const { rt } = await limitedRuntime({ 'admin.ip': { max: 3 }, 'admin.account': { max: 1000, backoffAfter: 1000 } });
+    const ip = newIp();
+    for (let i = 0; i < 3; i++) expect(await adminAttempt(rt, `guess-${i}`, 'wrong key', ip)).toBe('InvalidPassword');
+    expect(await adminAttempt(rt, ADMIN.username, ADMIN.apiKey, ip)).toBe('wait 900');
+    expect(await adminAttempt(rt, ADMIN.username, ADMIN.apiKey, newIp())).toBe('ok');
+  });
+
+  it('backs off a username attacked from many addresses, and successes count nothing', async () => {
+    const { rt, clock } = await limitedRuntime({ 'admin.account': { max: 1000, backoffAfter: 3 } });
+    const username = `operator-${Date.now()}`;
+    for (let i = 0; i < 3; i++) expect(await adminAttempt(rt, username, 'wrong key', newIp())).toBe('InvalidPassword');
+    expect(await adminAttempt(rt, username, 'wrong key', newIp())).toBe('wait 1');
+    clock.now += 1000;
+    expect(await adminAttempt(rt, username, 'wrong key', newIp())).toBe('InvalidPassword');
+    expect(await adminAttempt(rt, username, 'wrong key', newIp())).toBe('wait 2');
+    const home = newIp();
+    for (let i = 0; i < 5; i++) expect(await adminAttempt(rt, ADMIN.username, ADMIN.apiKey, home)).toBe('ok');
+  });
+});
+
 describe('security events', () => {
   it('logs failed and successful logins and refusals, without passwords or plain emails', async () => {
     const { rt } = await limitedRuntime({ 'login.account': { max: 1, backoffAfter: 100 } });
     const email = await registered(rt);
     const [home, attacker] = [newIp(), newIp()];
     await attempt(rt, email, PASSWORD, home);
-    const lines: string[] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-    try {
+    const { lines } = await captureStdout(async () => {
       await attempt(rt, email, 'wrong password', attacker);
       await attempt(rt, email, 'wrong password', attacker);
       await attempt(rt, email, PASSWORD, home);
-    } finally {
-      spy.mockRestore();
-    }
+    });
     const events = lines.map((l) => JSON.parse(l)).filter((e) => e.message === 'security event');
+    for (const e of events) expect(e).toMatchObject({ level: 'INFO', service: 'gatehouse', timestamp: expect.any(String) });
     expect(events.map((e) => e.event)).toEqual(['login.failed', 'limit.refused', 'login.succeeded']);
     for (const line of lines) expect(line).not.toMatch(new RegExp(`${PASSWORD}|wrong password|${email.replace(/[.+]/g, '\\$&')}`, 'i'));
   });
@@ -287,5 +317,14 @@ describe('limits at the routes (429 with Retry-After)', () => {
     await exhaust('login.account', emailKey(email));
     const res = await invoke(userpassLogin, { method: 'POST', path: `${providers}/login`, params: { app: APP }, body: { username: email, password: PASSWORD }, sourceIp: newIp() });
     expectTooMany(res);
+  });
+
+  it('refuses an admin login from a limited address before checking the credential', async () => {
+    const ip = newIp();
+    await exhaust('admin.ip', sourceKey(ip));
+    const login = (sourceIp: string) =>
+      invoke(adminLogin, { method: 'POST', path: '/api/admin/v3.0/auth/providers/mongodb-cloud/login', params: { provider: 'mongodb-cloud' }, body: { username: ADMIN.username, apiKey: ADMIN.apiKey }, sourceIp });
+    expectTooMany(await login(ip));
+    expect((await login(newIp())).status).toBe(200);
   });
 });

@@ -21,11 +21,13 @@ declare module 'vitest' {
     fakeOidcUrl: string;
     fakeGraphUrl: string;
     /** The app pages of the browser tests (test/e2e/app-pages.ts): on the stack's site, and on another. */
-    appPages: { sameSite: string; crossSite: string };
+    appPages: { sameSite: string; crossSite: string; refused: string };
   }
 }
 
 export const E2E_APP = 'gatehouse-e2e';
+/** An app origin the test run's stack allows, for requests that set Origin by hand. */
+export const ALLOWED_APP_ORIGIN = 'https://app.example';
 /** The operator credential of the test run's stacks. */
 export const ADMIN = { username: 'test-admin', apiKey: 'test-admin-api-key-with-enough-entropy' };
 export const ADMIN_ENV = { GATEHOUSE_ADMIN_USERNAME: ADMIN.username, GATEHOUSE_ADMIN_API_KEY: ADMIN.apiKey };
@@ -42,6 +44,8 @@ export const TEST_LIMITS = JSON.stringify({
   'send.email': { max: 10_000 },
   'send.ip': { max: 1_000_000 },
   'token.ip': { max: 1_000_000 },
+  'admin.account': { max: 1_000_000, backoffAfter: 1_000_000 },
+  'admin.ip': { max: 1_000_000 },
 });
 
 /**
@@ -53,7 +57,7 @@ export default async function setup(project: TestProject) {
   const oidc = await startFakeOidc({ [GOOGLE_CLIENT]: GOOGLE_SECRET });
   const graph = await startFakeGraph(FACEBOOK_APP);
   const pages = await startAppPages();
-  project.provide('appPages', { sameSite: pages.sameSite, crossSite: pages.crossSite });
+  project.provide('appPages', { sameSite: pages.sameSite, crossSite: pages.crossSite, refused: pages.refused });
   const providers = JSON.stringify(providersFor(oidc.url, graph.url, `gatehouse-${LOCAL_STAGE}-exampleAuth`, pages.redirectUris));
   project.provide('providers', providers);
   project.provide('fakeOidcUrl', oidc.url);
@@ -74,6 +78,8 @@ export default async function setup(project: TestProject) {
     GATEHOUSE_CUSTOM_DATA_SELF_SERVICE: 'true',
     GATEHOUSE_SIGNING_KEYS_FILE: join(keyDir, 'signing-keys.json'),
     GATEHOUSE_LIMITS: TEST_LIMITS,
+    // The browser tests' app pages and a stand-in app origin; the app pages' third origin stays refused.
+    GATEHOUSE_ALLOWED_ORIGINS: [pages.sameSite, pages.crossSite, ALLOWED_APP_ORIGIN].join(','),
     ...ADMIN_ENV,
   };
   const offline = await startOffline({ port: await freePort(), appId: E2E_APP, dynamoEndpoint: dynamo.endpoint, signingKeys, env }).catch(

@@ -13,7 +13,6 @@ describe('loadConfig', () => {
       refreshTokenSeconds: 5_184_000,
       passwordMinLength: 8,
       sessionCheckCacheMs: 1000,
-      allowedOrigins: ['*'],
     });
     expect(config.domainId).toMatch(/^[0-9a-f]{24}$/);
     expect(Object.isFrozen(config)).toBe(true);
