@@ -56,7 +56,9 @@ async function rowWith(text: string): Promise<Locator> {
   for (let pages = 0; pages < 20; pages += 1) {
     await page.locator('main table, main .empty').first().waitFor();
     const row = page.getByRole('row').filter({ hasText: text });
-    if (await row.count()) return row;
+    // The page may still show the list from before the search it was just asked for: give the new one a
+    // moment to arrive before paging on (paging a list that is being replaced clicks a detached button).
+    if (await row.first().waitFor({ timeout: 3000 }).then(() => true, () => false)) return row;
     const next = page.getByRole('button', { name: 'Next page' });
     if (!(await next.count())) break;
     const first = await page.locator('tbody th').first().textContent();
