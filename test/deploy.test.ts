@@ -1,4 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -258,5 +259,21 @@ describe('serverless package', () => {
     }
     expect(withArgon.sort()).toEqual(['adminUsersCreate', 'localUserpassLogin', 'localUserpassRegister', 'userpassReset', 'userpassResetCall']);
     for (const fn of functions) expect(fn.Properties.Environment.Variables.NODE_OPTIONS ?? '').not.toContain('source-maps');
+  });
+
+  it('with GATEHOUSE_TRACING=true, lets every role write X-Ray segments (per-function roles lose the provider\'s)', () => {
+    const CompactTemplate = createRequire(import.meta.url)(join(ROOT, 'scripts/compact-template.cjs'));
+    const role = (action: string) => ({ Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {}, Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: [action], Resource: '*' }] } }] } });
+    const fn = (roleId: string) => ({ Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': [roleId, 'Arn'] }, TracingConfig: { Mode: 'Active' } }, DependsOn: [roleId] });
+    const compiled = { Resources: { IamRoleLambdaExecution: role('logs:PutLogEvents'), ARole: role('dynamodb:GetItem'), BRole: role('dynamodb:GetItem'), ALambdaFunction: fn('ARole'), BLambdaFunction: fn('BRole') } };
+    const naming = { getLogGroupLogicalId: (n: string) => `${n}LogGroup`, getRoleLogicalId: () => 'IamRoleLambdaExecution' };
+    const serverless = {
+      service: { service: 'gatehouse', provider: { compiledCloudFormationTemplate: compiled, logRetentionInDays: 30, tracing: { lambda: 'Active' } }, getAllFunctions: () => ['a', 'b'] },
+      getProvider: () => ({ getStage: () => 'prod', getRegion: () => 'us-east-1', naming }),
+    };
+    new CompactTemplate(serverless).hooks['before:package:finalize']();
+    const roles = Object.values(compiled.Resources).filter((r: any) => r.Type === 'AWS::IAM::Role') as any[];
+    expect(roles.length).toBe(2);
+    for (const r of roles) expect(r.Properties.Policies[0].PolicyDocument.Statement.flatMap((s: any) => s.Action)).toContain('xray:PutTraceSegments');
   });
 });
