@@ -1,4 +1,5 @@
 /** The performance budgets of the issue, judged on one run's results (printed, never asserted in tests). */
+import { type ArtifactRow, MAX_DEPLOYED_BYTES, totalBytes } from './artifacts';
 import type { AuthorizerResult } from './authorizer';
 import type { BundleRow } from './bundles';
 import type { FlowRow } from './flows';
@@ -24,12 +25,14 @@ function loginLatency(roundTrips: RoundTripRow[], flows: FlowRow[]): string {
   return `; email/password login p50 ${login.p50Ms.toFixed(1)} ms ≈ KDF ${kdf.toFixed(1)} ms + its round trips ${login.dynamoP50Ms.toFixed(1)} ms + ${rest.toFixed(1)} ms rest`;
 }
 
-export function judge(authorizer: AuthorizerResult, roundTrips: RoundTripRow[], bundles: BundleRow[], flows: FlowRow[] = []): Budget[] {
+export function judge(authorizer: AuthorizerResult, roundTrips: RoundTripRow[], bundles: BundleRow[], flows: FlowRow[] = [], artifacts: ArtifactRow[] = []): Budget[] {
   const logins = roundTrips.filter((r) => r.budget === 'login');
   const worstLogin = logins.reduce((a, b) => (b.roundTrips > a.roundTrips ? b : a), logins[0]);
   const refresh = roundTrips.find((r) => r.budget === 'refresh');
   const largest = bundles.reduce((a, b) => (b.bytes > a.bytes ? b : a), bundles[0]);
   const extra = bundles.filter((b) => b.unused.length > 0);
+  const deployed = totalBytes(artifacts);
+  const biggestZip = artifacts.reduce((a, b) => (b.bytes > a.bytes ? b : a), artifacts[0]);
   return [
     {
       name: 'authorizer warm throughput ≥ 3× bare jose verify',
@@ -66,6 +69,12 @@ export function judge(authorizer: AuthorizerResult, roundTrips: RoundTripRow[], 
       limit: 'clients ⊆ its IAM role',
       measured: extra.length === 0 ? 'none' : `${extra.length} functions: ${extra.map((b) => `${b.function} (${b.unused.join(', ')})`).join('; ')}`,
       pass: extra.length === 0,
+    },
+    {
+      name: 'deployed zips ≤ half of their size before lean artifacts',
+      limit: `≤ ${(MAX_DEPLOYED_BYTES / 1e6).toFixed(2)} MB`,
+      measured: artifacts.length === 0 ? 'not measured' : `${(deployed / 1e6).toFixed(2)} MB in ${artifacts.length} zips (largest: ${biggestZip.function}, ${kb(biggestZip.bytes)})`,
+      pass: artifacts.length > 0 && deployed <= MAX_DEPLOYED_BYTES,
     },
   ];
 }

@@ -1,4 +1,5 @@
 /** The run's Markdown tables and its SVG chart, written by hand (no charting dependency). */
+import { type ArtifactRow, totalBytes } from './artifacts';
 import type { AuthorizerResult } from './authorizer';
 import type { Budget } from './budgets';
 import type { BundleRow } from './bundles';
@@ -15,6 +16,8 @@ export interface Results {
   roundTrips: RoundTripRow[];
   flows: FlowRow[];
   bundles: BundleRow[];
+  /** Each function's zip as deployed (older results have none). */
+  artifacts?: ArtifactRow[];
   peer: PeerResult;
   budgets: Budget[];
   notes: string[];
@@ -102,6 +105,14 @@ export function markdown(results: Results, before?: Results): string {
     '| function | bundle kB | AWS SDK clients | allowed by its IAM role | module init ms |',
     '|---|---|---|---|---|',
     ...results.bundles.map((b) => `| ${b.function} | ${(b.bytes / 1000).toFixed(1)} | ${b.clients.join(', ') || '–'} | ${b.allowed.join(', ') || '–'} | ${ms(b.initMs)} |`),
+    '',
+    '## Every deployed zip',
+    '',
+    `${((totalBytes(results.artifacts ?? [])) / 1e6).toFixed(2)} MB in ${results.artifacts?.length ?? 0} zips.`,
+    '',
+    '| function | zip kB | besides the bundle |',
+    '|---|---|---|',
+    ...(results.artifacts ?? []).map((a) => `| ${a.function} | ${(a.bytes / 1000).toFixed(1)} | ${a.extras.join(', ') || '–'} |`),
     '',
   ];
   return lines.join('\n');

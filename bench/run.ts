@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { ROOT } from '../scripts/local-stack';
 import { generateKeySet } from '../lib/tokens';
+import { measureArtifacts } from './artifacts';
 import { benchAuthorizer } from './authorizer';
 import { judge } from './budgets';
 import { measureBundles } from './bundles';
@@ -61,6 +62,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 say('bundles: building every function as deployed, then importing each in a fresh process');
 const importEnv = { ...process.env, GATEHOUSE_SIGNING_KEYS: JSON.stringify(await generateKeySet()), AWS_REGION: 'us-east-1' };
 const bundles = await measureBundles(importEnv, quick ? 1 : 3);
+say('artifacts: serverless package, each function\'s zip as deployed');
+const artifacts = await measureArtifacts();
 
 say('starting DynamoDB Local, the fake identity providers and serverless offline');
 let world: World;
@@ -100,8 +103,9 @@ try {
     roundTrips,
     flows,
     bundles,
+    artifacts,
     peer,
-    budgets: judge(authorizer, roundTrips, bundles, flows),
+    budgets: judge(authorizer, roundTrips, bundles, flows, artifacts),
     notes,
   };
 } finally {

@@ -1,4 +1,4 @@
-import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import type { Algorithm } from '@node-rs/argon2';
 import { brotliDecompressSync } from 'node:zlib';
 import { COMMON_PASSWORDS } from './data/common-passwords';
 import type { Config } from './config';
@@ -15,8 +15,15 @@ const PARAMS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, paralleli
  */
 export const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$8fCv4N1zFST6Hc6X4bz9rQ$lhEaHaLIpGR3BG7/coMHEodWQKnZUVPIZMNnBUgAfzA';
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, PARAMS);
+/**
+ * The native argon2 module, loaded on first use: a bundle that never hashes drops the import when it
+ * is tree-shaken, and packaging then leaves the native module out of its zip (README, "Deploying").
+ */
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+const kdf = () => (argon2 ??= import('@node-rs/argon2'));
+
+export async function hashPassword(password: string): Promise<string> {
+  return (await kdf()).hash(password, PARAMS);
 }
 
 /**
@@ -24,6 +31,7 @@ export function hashPassword(password: string): Promise<string> {
  * account costs the same time as a wrong password.
  */
 export async function verifyPassword(stored: string | undefined, password: string): Promise<boolean> {
+  const { verify } = await kdf();
   const ok = await verify(stored ?? DUMMY_HASH, password).catch(() => false);
   return ok && stored !== undefined;
 }

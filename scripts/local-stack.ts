@@ -123,7 +123,7 @@ export async function startDynamo(): Promise<RunningProcess & { endpoint: string
 
 /** serverless.yml with CloudFormation's short tags kept as `{ Tag: value }` objects. */
 export function readServerlessYml(): Record<string, any> {
-  const tags = ['Ref', 'Sub', 'GetAtt', 'Join', 'If', 'Equals', 'Select', 'Split', 'ImportValue', 'FindInMap'];
+  const tags = ['Ref', 'Sub', 'GetAtt', 'Join', 'If', 'Equals', 'Select', 'Split', 'ImportValue', 'FindInMap', 'Not', 'And', 'Or', 'Condition'];
   const customTags = tags.flatMap((name) =>
     (['scalar', 'seq', 'map'] as const).map((kind) => ({
       tag: `!${name}`,
@@ -225,6 +225,8 @@ export function offlineEnv(options: OfflineOptions, baseUrl: string, lambdaPort:
     GATEHOUSE_LAMBDA_ENDPOINT: `http://127.0.0.1:${lambdaPort}`,
     GATEHOUSE_BUILD_DIR: join('.gatehouse', 'build', String(options.port)),
     GATEHOUSE_OUTBOX_DIR: outboxDir(options.port),
+    // Locally, stack traces point into the sources; deployed zips carry no maps unless asked for.
+    GATEHOUSE_SOURCEMAPS: 'true',
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
     AWS_REGION: 'us-east-1',
