@@ -27,10 +27,21 @@ export interface BundleRow {
 }
 
 /** Which SDK client an IAM action needs. */
-const CLIENT_OF_SERVICE: Record<string, string> = { dynamodb: 'client-dynamodb', lambda: 'client-lambda', ses: 'client-sesv2' };
+const CLIENT_OF_SERVICE: Record<string, string> = { dynamodb: 'client-dynamodb', lambda: 'client-lambda', ses: 'client-sesv2', secretsmanager: 'client-secrets-manager' };
 
-function allowedClients(fn: Record<string, any>): string[] {
-  const actions: string[] = (fn.iamRoleStatements ?? []).flatMap((s: any) => s.Action ?? []);
+/** The statements of a function's role: its own (`${self:custom.…}` ones looked up), or those of the shared role it names. */
+function statementsOf(fn: Record<string, any>, yml: Record<string, any>): any[] {
+  const lookUp = (s: unknown) => {
+    const path = typeof s === 'string' ? /^\$\{self:([\w.]+)\}$/.exec(s)?.[1] : undefined;
+    return path ? path.split('.').reduce((node: any, key) => node?.[key], yml) : s;
+  };
+  const role = typeof fn.role === 'string' ? yml.resources?.Resources?.[fn.role] : undefined;
+  const raw = role ? role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement) : (fn.iamRoleStatements ?? []);
+  return raw.map(lookUp);
+}
+
+function allowedClients(fn: Record<string, any>, yml: Record<string, any>): string[] {
+  const actions: string[] = statementsOf(fn, yml).flatMap((s: any) => s?.Action ?? []);
   const services = new Set(actions.map((a) => a.split(':')[0]));
   return [...services].map((s) => CLIENT_OF_SERVICE[s]).filter(Boolean).sort();
 }
@@ -79,7 +90,7 @@ export async function measureBundles(env: NodeJS.ProcessEnv, repeats = 3): Promi
     const output = metafile.outputs[relative(process.cwd(), file)] ?? Object.entries(metafile.outputs).find(([path]) => path.endsWith(`/${name}.mjs`))?.[1];
     const inputs = Object.keys(output?.inputs ?? {});
     const clients = [...new Set(inputs.map((p) => /@aws-sdk\/(client-[a-z0-9-]+)\//.exec(p)?.[1]).filter((c): c is string => Boolean(c)))].sort();
-    const allowed = allowedClients(functions[name]);
+    const allowed = allowedClients(functions[name], yml);
     rows.push({
       function: name,
       bytes: statSync(file).size,

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, createAdminClient } from './admin-client';
 import { keySetStoreFor, keysRotate, keysStatus } from './keys';
+import { initSecrets, setProviderSecret } from './secrets';
 import { printTable } from './table';
 
 const USAGE = `usage: npx gatehouse <command> [--url URL] [--json]
@@ -17,7 +18,9 @@ const USAGE = `usage: npx gatehouse <command> [--url URL] [--json]
   pending list                         pending confirm <email>
   serverkeys list                      serverkeys create <name>     serverkeys disable|enable|delete <key id>
   keys rotate [--stage S] [--file F]   (stage a rotation: new keys published now, signing in cache lifetime + 1 min)
-  keys status [--stage S] [--file F]   (each key's phase and when the next step is due; stage local by default)`;
+  keys status [--stage S] [--file F]   (each key's phase and when the next step is due; stage local by default)
+  secrets init --stage STAGE [--region R] [--endpoint URL]     (a stage's key set, operator credential, provider secrets)
+  secrets provider NAME --stage STAGE [--region R] < value     (one provider secret, for {"$secret": "NAME"})`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -47,6 +50,23 @@ function userRow(u: Record<string, any>) {
   };
 }
 
+async function secretsCommand(action: string | undefined, args: string[]): Promise<void> {
+  const stage = flag(args, '--stage');
+  if (!stage) throw new CliError(USAGE);
+  const target = {
+    stage,
+    region: flag(args, '--region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint: flag(args, '--endpoint') ?? (process.env.GATEHOUSE_SECRETS_ENDPOINT || undefined),
+  };
+  if (action === 'init') return void console.log((await initSecrets(target)).join('\n'));
+  if (action === 'provider') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return void console.log(await setProviderSecret(target, args[0], Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')));
+  }
+  throw new CliError(USAGE);
+}
+
 async function main(argv: string[]): Promise<void> {
   const args = [...argv];
   const json = args.includes('--json');
@@ -59,6 +79,7 @@ async function main(argv: string[]): Promise<void> {
     const store = keySetStoreFor({ stage: flag(args, '--stage'), file: flag(args, '--file') });
     return action === 'rotate' ? keysRotate(store, json) : keysStatus(store, json);
   }
+  if (area === 'secrets') return secretsCommand(action, args.slice(2));
   if (!area || !action) throw new CliError(USAGE);
   const admin = createAdminClient(url, credential(args));
   const app = await admin.appPath();

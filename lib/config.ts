@@ -19,8 +19,10 @@ export interface Config {
   readonly issuer: string;
   /** Base URL announced by the location route; derived from the request when unset. */
   readonly publicUrl: string | undefined;
-  /** JSON key set (see lib/tokens/keys.ts). */
+  /** JSON key set (see lib/tokens/keys.ts); empty until the token runtime has read its secret. */
   readonly signingKeys: string;
+  /** Where the secrets live (README, "Configuration"); only names and the endpoint, never values. */
+  readonly secrets: SecretSources;
   /** A file holding the key set that this stack may rewrite to rotate keys (the local stack's); none in AWS. */
   readonly signingKeysFile: string | undefined;
   /** How old a container's copy of the key set may get before it is read again; a new key waits this long (plus a margin) to sign. */
@@ -138,6 +140,64 @@ function customDataConfig(env: Env): CustomDataConfig | undefined {
 
 type Env = Record<string, string | undefined>;
 
+/** Names (or ARNs) of this function's secrets in Secrets Manager; a function is given only those it may read. */
+export interface SecretSources {
+  readonly signingKeys: string | undefined;
+  readonly admin: string | undefined;
+  readonly providers: string | undefined;
+  /** A local server speaking Secrets Manager's protocol (scripts/secrets-server.ts); AWS when unset. */
+  readonly endpoint: string | undefined;
+  /** How long a secret read stays trusted; past it the next request reads again and picks up a change. */
+  readonly cacheSeconds: number;
+}
+
+/** The secrets' values as read by the token runtime: the key set, the admin JSON, provider secrets by name. */
+export interface SecretValues {
+  signingKeys?: string;
+  admin?: string;
+  providers?: Record<string, string>;
+}
+
+function secretSources(env: Env): SecretSources {
+  const name = (key: string) => env[key]?.trim() || undefined;
+  return Object.freeze({
+    signingKeys: name('GATEHOUSE_SIGNING_KEYS_SECRET'),
+    admin: name('GATEHOUSE_ADMIN_SECRET'),
+    providers: name('GATEHOUSE_PROVIDERS_SECRET'),
+    endpoint: name('GATEHOUSE_SECRETS_ENDPOINT'),
+    cacheSeconds: integer(env, 'GATEHOUSE_SECRETS_CACHE_SECONDS', 300, 0, 86_400),
+  });
+}
+
+/** The operator credential: from its secret (`{"username", "apiKeySha256"}`), else, in-process only, from the environment. */
+function adminCredential(env: Env, sources: SecretSources, values: SecretValues | undefined): Config['admin'] {
+  if (sources.admin) {
+    if (values?.admin === undefined) return undefined;
+    let doc: { username?: unknown; apiKeySha256?: unknown };
+    try {
+      doc = JSON.parse(values.admin);
+    } catch {
+      throw new ConfigError(`configuration: the secret ${sources.admin} is not valid JSON`);
+    }
+    if (typeof doc?.username !== 'string' || !doc.username || typeof doc.apiKeySha256 !== 'string' || !/^[0-9a-f]{64}$/.test(doc.apiKeySha256)) {
+      throw new ConfigError(`configuration: the secret ${sources.admin} needs "username" and "apiKeySha256" (64 hex digits)`);
+    }
+    return { username: doc.username, apiKeyHash: doc.apiKeySha256 };
+  }
+  return env.GATEHOUSE_ADMIN_USERNAME?.trim() && env.GATEHOUSE_ADMIN_API_KEY?.trim()
+    ? { username: env.GATEHOUSE_ADMIN_USERNAME.trim(), apiKeyHash: createHash('sha256').update(env.GATEHOUSE_ADMIN_API_KEY.trim()).digest('hex') }
+    : undefined;
+}
+
+function signingKeys(env: Env, sources: SecretSources, values: SecretValues | undefined): string {
+  if (values?.signingKeys !== undefined) return values.signingKeys;
+  // Named but not read yet: the synchronous settings (CORS, app id) need no keys; the token runtime reads them.
+  if (sources.signingKeys) return '';
+  const value = env.GATEHOUSE_SIGNING_KEYS?.trim();
+  if (!value) throw new ConfigError('configuration: GATEHOUSE_SIGNING_KEYS_SECRET (or, in-process, GATEHOUSE_SIGNING_KEYS) must be set');
+  return value;
+}
+
 export class ConfigError extends Error {}
 
 function required(env: Env, name: string): string {
@@ -172,8 +232,12 @@ function optionalHexId(env: Env, name: string, fallback: string): string {
   return value;
 }
 
-/** Reads and validates settings; throws ConfigError naming the bad variable. */
-export function loadConfig(env: Env): Config {
+/**
+ * Reads and validates settings, with the secrets' values once read (`values`); throws ConfigError
+ * naming the bad variable.
+ */
+export function loadConfig(env: Env, values?: SecretValues): Config {
+  const sources = secretSources(env);
   const appId = env.GATEHOUSE_APP_ID?.trim() || 'gatehouse-local';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(appId)) throw new ConfigError('configuration: GATEHOUSE_APP_ID has bad characters');
   const passwordMinLength = integer(env, 'GATEHOUSE_PASSWORD_MIN_LENGTH', 8, 6, 128);
@@ -189,7 +253,8 @@ export function loadConfig(env: Env): Config {
     lambdaEndpoint: env.GATEHOUSE_LAMBDA_ENDPOINT?.trim() || undefined,
     issuer: url('GATEHOUSE_ISSUER', required(env, 'GATEHOUSE_ISSUER')),
     publicUrl: publicUrl ? url('GATEHOUSE_PUBLIC_URL', publicUrl) : undefined,
-    signingKeys: required(env, 'GATEHOUSE_SIGNING_KEYS'),
+    signingKeys: signingKeys(env, sources, values),
+    secrets: sources,
     signingKeysFile: env.GATEHOUSE_SIGNING_KEYS_FILE?.trim() || undefined,
     signingKeysCacheSeconds: lifetimes.cacheSeconds,
     accessTokenSeconds: lifetimes.accessTokenSeconds,
@@ -197,7 +262,7 @@ export function loadConfig(env: Env): Config {
     passwordMinLength,
     passwordMaxLength: 128,
     sessionCheckCacheMs: integer(env, 'GATEHOUSE_SESSION_CHECK_CACHE_MS', 1000, 0, 60_000),
-    providers: parseProviderSettings(providerDocument(env), env),
+    providers: parseProviderSettings(providerDocument(env), sources.providers ? values?.providers : undefined, sources.providers),
     strictLinkConflictCode: env.GATEHOUSE_STRICT_LINK_CONFLICT_CODE === 'true',
     concealAccounts: env.GATEHOUSE_CONCEAL_ACCOUNTS === 'true',
     resetDisablesApiKeys: env.GATEHOUSE_RESET_DISABLES_API_KEYS?.trim() !== 'false',
@@ -207,10 +272,7 @@ export function loadConfig(env: Env): Config {
       : undefined,
     triggers: Object.freeze(triggers(env)),
     limits: limits(env),
-    admin:
-      env.GATEHOUSE_ADMIN_USERNAME?.trim() && env.GATEHOUSE_ADMIN_API_KEY?.trim()
-        ? { username: env.GATEHOUSE_ADMIN_USERNAME.trim(), apiKeyHash: createHash('sha256').update(env.GATEHOUSE_ADMIN_API_KEY.trim()).digest('hex') }
-        : undefined,
+    admin: adminCredential(env, sources, values),
     mail: env.GATEHOUSE_OUTBOX_DIR?.trim()
       ? { outboxDir: env.GATEHOUSE_OUTBOX_DIR.trim() }
       : env.GATEHOUSE_EMAIL_FROM?.trim()
@@ -231,7 +293,7 @@ function providerDocument(env: Env): unknown {
 
 let cached: Config | undefined;
 
-/** The process's configuration, read once per cold start. */
+/** The process's configuration without secret values (those come through lib/token-runtime.ts), read once per cold start. */
 export function config(): Config {
   cached ??= loadConfig(process.env);
   return cached;
@@ -247,4 +309,9 @@ export function rotationLifetimes(env: Env = process.env): { cacheSeconds: numbe
     accessTokenSeconds: 1800,
     refreshTokenSeconds: integer(env, 'GATEHOUSE_REFRESH_TOKEN_SECONDS', 5_184_000, 1800, 15_552_000),
   };
+}
+
+/** The process's configuration with the values of its secrets; throws ConfigError. */
+export function configWithSecrets(values: SecretValues): Config {
+  return loadConfig(process.env, values);
 }

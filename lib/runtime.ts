@@ -9,25 +9,24 @@ export interface Runtime extends TokenRuntime {
   readonly store: Store;
 }
 
-let cached: Promise<Runtime> | undefined;
+let cached: { base: TokenRuntime; runtime: Runtime } | undefined;
 
-/** The process's runtime: the token runtime (keys imported once) plus the DynamoDB client. */
-export function runtime(): Promise<Runtime> {
-  cached ??= tokenRuntime()
-    .then(withStore)
-    .catch((error: unknown) => {
-      cached = undefined;
-      throw error;
-    });
-  return cached;
+/**
+ * The process's runtime: the token runtime (keys imported once, rebuilt when a secret changes) plus
+ * the DynamoDB client, which outlives such rebuilds.
+ */
+export async function runtime(): Promise<Runtime> {
+  const base = await tokenRuntime();
+  if (cached?.base !== base) cached = { base, runtime: { ...base, store: cached?.runtime.store ?? storeOf(base.config) } };
+  return cached.runtime;
 }
 
 export async function buildRuntime(config: Config, clock: Clock = Date.now, source?: KeySetSource): Promise<Runtime> {
-  return withStore(await buildTokenRuntime(config, clock, source));
+  const base = await buildTokenRuntime(config, clock, source);
+  return { ...base, store: storeOf(config) };
 }
 
-function withStore(base: TokenRuntime): Runtime {
-  const { config } = base;
+function storeOf(config: Config): Store {
   const doc = createDocumentClient({ tableName: config.tableName, region: config.region, endpoint: config.dynamoEndpoint });
-  return { ...base, store: createDynamoStore(doc, config.tableName, config.customData) };
+  return createDynamoStore(doc, config.tableName, config.customData);
 }

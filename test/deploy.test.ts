@@ -1,20 +1,25 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeStageSecrets } from '../lib/secrets';
+import { createSecretStore } from '../lib/store/secrets';
 import { generateKeySet, rotateKeySet } from '../lib/tokens';
 import { ROOT, readServerlessYml } from '../scripts/local-stack';
+import { type SecretsServer, startSecretsServer } from '../scripts/secrets-server';
 
 const run = promisify(execFile);
 const out = mkdtempSync(join(tmpdir(), 'gatehouse-package-'));
 const STAGE = 'prod';
 const ALARM_TOPIC = 'arn:aws:sns:us-east-1:123456789012:gatehouse-alarms';
+const KMS_KEY = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
 let template: Record<string, any>;
 let resources: Record<string, any>;
+let secrets: SecretsServer;
 
 /** The first fenced JSON block after `marker` in the README: its example providers and triggers. */
 function readmeExample(marker: string): string {
@@ -45,11 +50,6 @@ async function productionEnv(): Promise<NodeJS.ProcessEnv> {
     GATEHOUSE_ALLOWED_ORIGINS: 'https://app.example.com',
     GATEHOUSE_PROVIDERS: readmeExample('## Providers'),
     GATEHOUSE_TRIGGERS: readmeExample('**Triggers**'),
-    // What the README's example providers name as "${env:…}", at their real lengths.
-    GOOGLE_CLIENT_SECRET: `GOCSPX-${randomBytes(21).toString('base64url')}`,
-    FACEBOOK_APP_SECRET: randomBytes(16).toString('hex'),
-    GATEHOUSE_ADMIN_USERNAME: 'operator',
-    GATEHOUSE_ADMIN_API_KEY: randomBytes(32).toString('hex'),
   };
   for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'GATEHOUSE_SOURCEMAPS', 'GATEHOUSE_TRACING']) delete env[name];
   if (keysInEnvironment()) env.GATEHOUSE_SIGNING_KEYS = JSON.stringify(await rotateKeySet(await generateKeySet(), Date.now(), { cacheSeconds: 300, marginSeconds: 60, accessTokenSeconds: 1800, refreshTokenSeconds: 5_184_000 }));
@@ -60,16 +60,95 @@ function keysInEnvironment(): boolean {
   return 'GATEHOUSE_SIGNING_KEYS' in (readServerlessYml().provider.environment ?? {});
 }
 
-/** `serverless package` of a production stage with no AWS credentials, as a deploy pipeline's first step. */
+/** Values of every secret-ish setting: none may appear in anything the package holds. */
+const MARKERS = {
+  adminApiKey: 'MARKER-admin-api-key-0123456789abcdef',
+  googleSecret: 'MARKER-google-client-secret',
+  facebookSecret: 'MARKER-facebook-app-secret',
+  customJwtSecret: 'MARKER-custom-jwt-secret-0123456789abcdef',
+};
+/** Private parts of the key set in the stage's secret: the RSA private exponent, the refresh secret. */
+let keyMaterial: string[] = [];
+
+function serverless(args: string[], env: NodeJS.ProcessEnv) {
+  const clean: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', GATEHOUSE_BUILD_DIR: join('.gatehouse', 'build', 'package-test'), ...env };
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN']) delete clean[name];
+  return run(process.execPath, [join(ROOT, 'node_modules/osls/bin/serverless.js'), ...args], { cwd: ROOT, env: clean });
+}
+
+/**
+ * `serverless package` of a production stage with no AWS credentials, as a deploy pipeline's first step:
+ * the stage's secrets in a local Secrets Manager (a rotation-size key set among them), and marker values
+ * in every variable a secret once travelled through.
+ */
 beforeAll(async () => {
-  await run(process.execPath, [join(ROOT, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', STAGE, '--package', out], { cwd: ROOT, env: await productionEnv() }).catch((error) => {
+  secrets = await startSecretsServer();
+  const keySet = await rotateKeySet(await generateKeySet(), Date.now(), { cacheSeconds: 300, marginSeconds: 60, accessTokenSeconds: 1800, refreshTokenSeconds: 5_184_000 });
+  keyMaterial = keySet.keys.flatMap((k: Record<string, any>) => [k.d, k.k, k.p, k.q].filter((v): v is string => typeof v === 'string'));
+  const store = createSecretStore({ region: 'us-east-1', endpoint: secrets.endpoint, cacheSeconds: 0 });
+  await writeStageSecrets(store, STAGE, {
+    signingKeys: JSON.stringify(keySet),
+    admin: { username: 'ci-operator', apiKey: MARKERS.adminApiKey },
+    providers: { 'google-client-secret': MARKERS.googleSecret, 'facebook-app-secret': MARKERS.facebookSecret },
+  });
+  await serverless(['package', '--stage', STAGE, '--package', out], {
+    ...(await productionEnv()),
+    GATEHOUSE_SECRETS_ENDPOINT: secrets.endpoint,
+    GATEHOUSE_KMS_KEY_ARN: KMS_KEY,
+    // Where these secrets used to come from: none of them may travel into the package any more.
+    GATEHOUSE_SIGNING_KEYS: JSON.stringify(keySet),
+    GATEHOUSE_ADMIN_USERNAME: 'ci-operator',
+    GATEHOUSE_ADMIN_API_KEY: MARKERS.adminApiKey,
+    GOOGLE_CLIENT_SECRET: MARKERS.googleSecret,
+    FACEBOOK_APP_SECRET: MARKERS.facebookSecret,
+    CUSTOM_JWT_SECRET: MARKERS.customJwtSecret,
+  }).catch((error) => {
     throw new Error(`serverless package failed: ${error.stdout}${error.stderr}`);
   });
   template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
   resources = template.Resources;
 }, 420_000);
 
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(out, { recursive: true, force: true });
+  await secrets?.stop();
+});
+
+/** Every file of a zip, uncompressed (stored or deflated entries, as serverless writes them). */
+function unzip(file: string): Map<string, Buffer> {
+  const zip = readFileSync(file);
+  const entries = new Map<string, Buffer>();
+  let end = zip.length - 22;
+  while (zip.readUInt32LE(end) !== 0x06054b50) end--;
+  let at = zip.readUInt32LE(end + 16);
+  for (let n = zip.readUInt16LE(end + 10); n > 0; n--) {
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const skip = nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    const local = zip.readUInt32LE(at + 42);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + size);
+    entries.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+    at += 46 + skip;
+  }
+  return entries;
+}
+
+/** The secrets a function's role may read (Secrets Manager ARNs, by secret name). */
+function secretsOf(functionKey: string): string[] {
+  const role = resources[resources[`${functionKey}LambdaFunction`].Properties.Role['Fn::GetAtt'][0]];
+  const statements = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+  return statements
+    .filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('secretsmanager:')))
+    .map((s: any) => {
+      expect([s.Action].flat()).toEqual(['secretsmanager:GetSecretValue']);
+      const arn = JSON.stringify(s.Resource);
+      return /secret:gatehouse\/ci\/([a-z-]+)-\?{6}/.exec(arn)?.[1] ?? arn;
+    })
+    .sort();
+}
 
 /** The role a function runs with, whether its own or one shared by functions of equal statements. */
 function roleOf(functionKey: string): any {
@@ -89,6 +168,83 @@ function actionsOf(functionKey: string): string[] {
 const functionKeys = () => Object.keys(resources).filter((id) => resources[id].Type === 'AWS::Lambda::Function').map((id) => id.replace(/LambdaFunction$/, ''));
 
 describe('serverless package', () => {
+  it('holds no secret: not in the template, the state file or any file of the zips', () => {
+    const markers = [...Object.values(MARKERS), ...keyMaterial];
+    expect(keyMaterial.length).toBeGreaterThanOrEqual(2);
+    const files = readdirSync(out);
+    expect(files).toContain('serverless-state.json');
+    for (const file of files) {
+      const texts = file.endsWith('.zip') ? [...unzip(join(out, file))].map(([name, data]) => [`${file}:${name}`, data.toString('utf8')]) : [[file, readFileSync(join(out, file), 'utf8')]];
+      for (const [name, text] of texts) for (const marker of markers) expect(text.includes(marker), `${marker.slice(0, 12)}… in ${name}`).toBe(false);
+    }
+    const env = resources.JwksLambdaFunction.Properties.Environment.Variables;
+    expect(Object.keys(env).filter((k) => /SIGNING_KEYS$|ADMIN_API_KEY|ADMIN_USERNAME/.test(k))).toEqual([]);
+    expect(env.GATEHOUSE_SIGNING_KEYS_SECRET).toBe(`gatehouse/${STAGE}/signing-keys`);
+    expect(resources.AdminLoginLambdaFunction.Properties.Environment.Variables.GATEHOUSE_ADMIN_SECRET).toBe(`gatehouse/${STAGE}/admin`);
+    expect(resources.GoogleLoginLambdaFunction.Properties.Environment.Variables.GATEHOUSE_PROVIDERS_SECRET).toBe(`gatehouse/${STAGE}/providers`);
+    expect(env.GATEHOUSE_ADMIN_SECRET).toBeUndefined();
+    expect(env.GATEHOUSE_PROVIDERS_SECRET).toBeUndefined();
+  });
+
+  it('lets each function read only the secrets it uses', () => {
+    expect(secretsOf('Jwks')).toEqual(['signing-keys']);
+    expect(secretsOf('OpenidConfiguration')).toEqual(['signing-keys']);
+    expect(secretsOf('AdminSigningKeysRotate')).toEqual(['admin', 'signing-keys']);
+    expect(secretsOf('Authorizer')).toEqual(['signing-keys']);
+    expect(secretsOf('Profile')).toEqual(['signing-keys']);
+    expect(secretsOf('AdminLogin')).toEqual(['admin', 'signing-keys']);
+    expect(secretsOf('AdminUsersList')).toEqual(['admin', 'signing-keys']);
+    expect(secretsOf('GoogleLogin')).toEqual(['providers', 'signing-keys']);
+    expect(secretsOf('OauthCallback')).toEqual(['providers', 'signing-keys']);
+    expect(secretsOf('CustomTokenLogin')).toEqual(['providers', 'signing-keys']);
+    // The shared role (location, console, examples, …) reads no secret at all.
+    expect(secretsOf('Location')).toEqual([]);
+    expect(secretsOf('ExampleAuth')).toEqual([]);
+    expect(resources.LocationLambdaFunction.Properties.Role).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
+  });
+
+  it('keeps the tables from deletion and encrypts them with the configured KMS key', () => {
+    for (const name of ['GatehouseTable', 'CustomUserDataTable']) {
+      const table = resources[name];
+      expect(table.DeletionPolicy, name).toBe('Retain');
+      expect(table.UpdateReplacePolicy, name).toBe('Retain');
+      expect(table.Properties.DeletionProtectionEnabled, name).toBe(true);
+      expect(table.Properties.SSESpecification, name).toEqual({
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: { 'Fn::If': ['HasKmsKey', KMS_KEY, { Ref: 'AWS::NoValue' }] },
+      });
+    }
+    // Without GATEHOUSE_KMS_KEY_ARN the condition compares '' with '' and DynamoDB uses its AWS-managed key.
+    expect(template.Conditions.HasKmsKey).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [KMS_KEY, ''] }] });
+  });
+
+  it('refuses a stage without an app id, an issuer or its secrets, naming each and how to create them', async () => {
+    const failed = await serverless(['package', '--stage', 'ci-empty', '--package', join(out, 'never')], {
+      GATEHOUSE_APP_ID: '',
+      GATEHOUSE_ISSUER: 'https://abc123.execute-api.us-east-1.amazonaws.com',
+      GATEHOUSE_SECRETS_ENDPOINT: secrets.endpoint,
+    }).then(
+      () => undefined,
+      (error: { stdout: string; stderr: string }) => `${error.stdout}\n${error.stderr}`,
+    );
+    expect(failed).toBeDefined();
+    expect(failed).toContain('stage "ci-empty" cannot be packaged or deployed');
+    expect(failed).toContain('GATEHOUSE_APP_ID is not set');
+    for (const kind of ['signing-keys', 'admin', 'providers']) {
+      expect(failed).toContain(`the secret gatehouse/ci-empty/${kind} does not exist: create it with \`npx gatehouse secrets init --stage ci-empty\``);
+    }
+    // An execute-api issuer works but changes with the API: a warning says so.
+    expect(failed).toMatch(/GATEHOUSE_ISSUER is the execute-api URL/);
+    const noIssuer = await serverless(['package', '--stage', 'ci-empty', '--package', join(out, 'never')], {
+      GATEHOUSE_APP_ID: 'x',
+      GATEHOUSE_ISSUER: '',
+      GATEHOUSE_SECRETS_ENDPOINT: secrets.endpoint,
+    }).catch((error: { stdout: string; stderr: string }) => `${error.stdout}\n${error.stderr}`);
+    expect(noIssuer).toContain('GATEHOUSE_ISSUER is not set');
+    expect(noIssuer).not.toContain('GATEHOUSE_APP_ID is not set');
+  }, 120_000);
+
   it('defines the table with TTL, point-in-time recovery and on-demand billing', () => {
     const table = resources.GatehouseTable.Properties;
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');

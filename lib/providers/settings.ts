@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors';
 
 /**
  * Provider configuration: which providers are enabled and how each is set up. Read from
  * GATEHOUSE_PROVIDERS (JSON) or the bundled providers.json, validated once at cold start.
- * String values of the form `${env:NAME}` are replaced by that environment variable, so secrets stay
- * out of the file.
+ * Values of the form `{"$secret": "NAME"}` are replaced by that provider secret (Secrets Manager), so
+ * secrets stay out of the file and the template.
  */
 export interface MetadataField {
   /** Dot path in the source (JWT claims, function result). */
@@ -100,21 +101,40 @@ function fail(message: string): never {
   throw new ProviderConfigError(`configuration: providers: ${message}`);
 }
 
-/** Replaces `${env:NAME}` strings; a missing variable is an error only if the provider is enabled. */
-function substitute(value: unknown, env: Record<string, string | undefined>, where: string): unknown {
+/**
+ * Replaces `{"$secret": "NAME"}` by the provider secret NAME (one JSON object of them in Secrets Manager,
+ * GATEHOUSE_PROVIDERS_SECRET). A missing one is an error only if the provider is enabled. `${env:NAME}`
+ * strings are refused: serverless resolves them at packaging and would write the secret into the template.
+ */
+function substitute(value: unknown, where: string, secrets: Secrets): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
-      const found = env[name];
-      if (found === undefined || found === '') fail(`${where} needs the environment variable ${name}`);
-      return found;
-    });
+    if (/\$\{env:/.test(value)) fail(`${where}: "\${env:…}" is not supported (it would put the secret in the template); use {"$secret": "<name>"} (README, "Providers")`);
+    return value;
   }
-  if (Array.isArray(value)) return value.map((v) => substitute(v, env, where));
+  if (Array.isArray(value)) return value.map((v) => substitute(v, where, secrets));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, env, where)]));
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0][0] === '$secret') {
+      const name = entries[0][1];
+      if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(name)) fail(`${where}: "$secret" must name a provider secret`);
+      // Not read (this function may not read provider secrets, or its runtime has not read them yet): an
+      // unguessable stand-in, so nothing ever verifies against it.
+      if (!secrets.values) return STAND_IN;
+      const found = secrets.values[name];
+      if (typeof found !== 'string' || found === '') fail(`${where} needs the secret "${name}" in ${secrets.name ?? 'the provider secrets'}`);
+      return found;
+    }
+    return Object.fromEntries(entries.map(([k, v]) => [k, substitute(v, where, secrets)]));
   }
   return value;
 }
+
+interface Secrets {
+  values: Record<string, string> | undefined;
+  name: string | undefined;
+}
+
+const STAND_IN = randomBytes(32).toString('base64url');
 
 function strings(value: unknown, where: string, min = 1): string[] {
   if (!Array.isArray(value) || value.length < min || !value.every((v) => typeof v === 'string' && v !== '')) {
@@ -229,7 +249,11 @@ function parseCustomFunction(raw: Record<string, unknown>): CustomFunctionSettin
 }
 
 /** Validates the provider document; throws ProviderConfigError naming the provider and setting. */
-export function parseProviderSettings(document: unknown, env: Record<string, string | undefined>): ProviderSettings {
+/**
+ * Validates the provider document; `secrets` are the provider secrets by name once read from
+ * `secretName`. Throws ProviderConfigError.
+ */
+export function parseProviderSettings(document: unknown, secrets?: Record<string, string>, secretName?: string): ProviderSettings {
   if (!document || typeof document !== 'object' || Array.isArray(document)) fail('must be a JSON object');
   const enabled = new Set<string>();
   const raw: Record<string, Record<string, unknown>> = {};
@@ -238,7 +262,7 @@ export function parseProviderSettings(document: unknown, env: Record<string, str
     const settings = value as Record<string, unknown>;
     if (!settings || typeof settings !== 'object' || settings.enabled !== true) continue;
     enabled.add(type);
-    raw[type] = substitute(settings, env, type) as Record<string, unknown>;
+    raw[type] = substitute(settings, type, { values: secrets, name: secretName }) as Record<string, unknown>;
   }
   return {
     enabled,

@@ -73,8 +73,13 @@ export default async function setup(project: TestProject) {
   // signing with the keys it started with.
   const keyDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-keys-'));
   writeFileSync(join(keyDir, 'signing-keys.json'), signingKeys, { mode: 0o600 });
+  // The stack reads its provider secrets from its Secrets Manager: its document only names them.
+  const stackProviders = providers
+    .replace(JSON.stringify(GOOGLE_SECRET), JSON.stringify({ $secret: 'google-client-secret' }))
+    .replace(JSON.stringify(FACEBOOK_APP.secret), JSON.stringify({ $secret: 'facebook-app-secret' }));
+  const providerSecrets = { 'google-client-secret': GOOGLE_SECRET, 'facebook-app-secret': FACEBOOK_APP.secret };
   const env = {
-    GATEHOUSE_PROVIDERS: providers,
+    GATEHOUSE_PROVIDERS: stackProviders,
     GATEHOUSE_CUSTOM_DATA_SELF_SERVICE: 'true',
     GATEHOUSE_SIGNING_KEYS_FILE: join(keyDir, 'signing-keys.json'),
     GATEHOUSE_LIMITS: TEST_LIMITS,
@@ -82,7 +87,7 @@ export default async function setup(project: TestProject) {
     GATEHOUSE_ALLOWED_ORIGINS: [pages.sameSite, pages.crossSite, ALLOWED_APP_ORIGIN].join(','),
     ...ADMIN_ENV,
   };
-  const offline = await startOffline({ port: await freePort(), appId: E2E_APP, dynamoEndpoint: dynamo.endpoint, signingKeys, env }).catch(
+  const offline = await startOffline({ port: await freePort(), appId: E2E_APP, dynamoEndpoint: dynamo.endpoint, signingKeys, providerSecrets, env }).catch(
     async (error: unknown) => {
       rmSync(keyDir, { recursive: true, force: true });
       await dynamo.stop();

@@ -21,10 +21,16 @@ describe('provider settings', () => {
     expect(settings.facebook?.graphUrl).toMatch(/^https:\/\/graph\.facebook\.com\/v\d+/);
   });
 
-  it('takes secrets from the environment and names what is missing', () => {
-    const doc = { 'oauth2-facebook': { enabled: true, appId: '1', appSecret: '${env:FB_SECRET}' } };
-    expect(parseProviderSettings(doc, { FB_SECRET: 'from-env' }).facebook?.appSecret).toBe('from-env');
-    expect(() => parseProviderSettings(doc, {})).toThrow('oauth2-facebook needs the environment variable FB_SECRET');
+  it('takes secrets from the provider secrets by reference and names what is missing', () => {
+    const doc = { 'oauth2-facebook': { enabled: true, appId: '1', appSecret: { $secret: 'fb-secret' } } };
+    expect(parseProviderSettings(doc, { 'fb-secret': 'from-store' }, 'gatehouse/t/providers').facebook?.appSecret).toBe('from-store');
+    expect(() => parseProviderSettings(doc, {}, 'gatehouse/t/providers')).toThrow('oauth2-facebook needs the secret "fb-secret" in gatehouse/t/providers');
+    // Unread (a function that may not read them): a random stand-in nobody can sign with.
+    const unread = parseProviderSettings(doc).facebook?.appSecret;
+    expect(unread).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // serverless resolves `${env:…}` at packaging, which would write the secret into the template.
+    const inlined = { 'oauth2-facebook': { enabled: true, appId: '1', appSecret: '${env:FB_SECRET}' } };
+    expect(() => parseProviderSettings(inlined)).toThrow(/not supported/);
   });
 
   it.each([
