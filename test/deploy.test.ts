@@ -145,7 +145,7 @@ function secretsOf(functionKey: string): string[] {
     .map((s: any) => {
       expect([s.Action].flat()).toEqual(['secretsmanager:GetSecretValue']);
       const arn = JSON.stringify(s.Resource);
-      return /secret:gatehouse\/ci\/([a-z-]+)-\?{6}/.exec(arn)?.[1] ?? arn;
+      return new RegExp(`secret:gatehouse/${STAGE}/([a-z-]+)-\\?{6}`).exec(arn)?.[1] ?? arn;
     })
     .sort();
 }
@@ -212,11 +212,12 @@ describe('serverless package', () => {
       expect(table.Properties.SSESpecification, name).toEqual({
         SSEEnabled: true,
         SSEType: 'KMS',
-        KMSMasterKeyId: { 'Fn::If': ['HasKmsKey', KMS_KEY, { Ref: 'AWS::NoValue' }] },
+        KMSMasterKeyId: { 'Fn::If': ['HasKmsKey', { Ref: 'KmsKeyArn' }, { Ref: 'AWS::NoValue' }] },
       });
     }
     // Without GATEHOUSE_KMS_KEY_ARN the condition compares '' with '' and DynamoDB uses its AWS-managed key.
-    expect(template.Conditions.HasKmsKey).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [KMS_KEY, ''] }] });
+    expect(template.Parameters.KmsKeyArn.Default).toBe(KMS_KEY);
+    expect(template.Conditions.HasKmsKey).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'KmsKeyArn' }, ''] }] });
   });
 
   it('refuses a stage without an app id, an issuer or its secrets, naming each and how to create them', async () => {
@@ -224,6 +225,7 @@ describe('serverless package', () => {
       GATEHOUSE_APP_ID: '',
       GATEHOUSE_ISSUER: 'https://abc123.execute-api.us-east-1.amazonaws.com',
       GATEHOUSE_SECRETS_ENDPOINT: secrets.endpoint,
+      GATEHOUSE_ALLOWED_ORIGINS: 'https://app.example.com',
     }).then(
       () => undefined,
       (error: { stdout: string; stderr: string }) => `${error.stdout}\n${error.stderr}`,
@@ -240,6 +242,7 @@ describe('serverless package', () => {
       GATEHOUSE_APP_ID: 'x',
       GATEHOUSE_ISSUER: '',
       GATEHOUSE_SECRETS_ENDPOINT: secrets.endpoint,
+      GATEHOUSE_ALLOWED_ORIGINS: 'https://app.example.com',
     }).catch((error: { stdout: string; stderr: string }) => `${error.stdout}\n${error.stderr}`);
     expect(noIssuer).toContain('GATEHOUSE_ISSUER is not set');
     expect(noIssuer).not.toContain('GATEHOUSE_APP_ID is not set');
@@ -279,15 +282,19 @@ describe('serverless package', () => {
   it('shares a role only between functions whose statements are the same', () => {
     const yml = readServerlessYml().functions as Record<string, any>;
     const keyOf = (name: string) => name[0].toUpperCase() + name.slice(1);
-    const canonical = (statements: any[] = []) => JSON.stringify(statements.map((s) => ({ ...s, Action: [...s.Action].sort() })));
+    // A statement is written out, or a `${self:custom.readSecret.…}` reference to one.
+    const canonical = (statements: any[] = []) => JSON.stringify(statements.map((s) => (typeof s === 'string' ? s : { ...s, Action: [...s.Action].sort() })));
     const byRole = new Map<string, string[]>();
     for (const name of Object.keys(yml)) {
       const role = resources[`${keyOf(name)}LambdaFunction`].Properties.Role['Fn::GetAtt'][0];
       byRole.set(role, [...(byRole.get(role) ?? []), name]);
     }
     for (const [role, names] of byRole) expect(new Set(names.map((n) => canonical(yml[n].iamRoleStatements))).size, `${role}: ${names.join(', ')}`).toBe(1);
-    // The five password-based logins have one role; the authorizer, refresh and profile (one read) another.
-    expect(new Set(['LocalUserpassLogin', 'ApiKeyLogin', 'CustomTokenLogin', 'GoogleLogin', 'FacebookLogin'].map((f) => roleOf(f))).size).toBe(1);
+    // Logins with the same statements share a role: email/password and API key; Google, Facebook and custom
+    // JWT, which also read the provider secrets. The authorizer, refresh and profile (one read) another.
+    expect(roleOf('LocalUserpassLogin')).toBe(roleOf('ApiKeyLogin'));
+    expect(new Set(['CustomTokenLogin', 'GoogleLogin', 'FacebookLogin'].map((f) => roleOf(f))).size).toBe(1);
+    expect(roleOf('GoogleLogin')).not.toBe(roleOf('LocalUserpassLogin'));
     expect(roleOf('Authorizer')).toBe(roleOf('SessionRefresh'));
     expect(roleOf('Authorizer')).not.toBe(roleOf('SessionLogout'));
     // Each role writes logs only to the stack's one log group.
