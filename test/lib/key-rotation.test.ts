@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
-import { AppError } from '../../lib/errors';
 import { fileKeySetStore, keySetStatus, rotateStoredKeySet, rotationTimings } from '../../lib/key-set-store';
 import { buildTokenRuntime, type TokenRuntime } from '../../lib/token-runtime';
 import { type KeySetDocument, createTokens, describeKeySet, generateKeySet, importKeySet, parseKeySet, pruneKeySet } from '../../lib/tokens';
+import { codeOf } from '../helpers/outcome';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-rotation-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,15 +17,6 @@ const S = 1000;
 const DAY = 86_400;
 const grant = { userId: '65a0c0ffee00000000000001', sessionId: '65a0c0ffee00000000000002', deviceId: '65a0c0ffee00000000000003' };
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'accepted';
-  } catch (error) {
-    if (error instanceof AppError) return error.code;
-    throw error;
-  }
-}
 
 /** A stage's key file and a shared clock the test moves; runtimes read the file through the real source. */
 async function stage(name: string, doc: KeySetDocument) {

@@ -1,10 +1,10 @@
 import { SignJWT, UnsecuredJWT, decodeJwt, decodeProtectedHeader, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
-import { AppError } from '../../lib/errors';
 import { type KeySetDocument, createTokens, generateKeySet, importKeySet } from '../../lib/tokens';
 import { createAdminTokens } from '../../lib/tokens/admin';
 import { publicJwk } from '../../lib/tokens/keys';
+import { codeOf } from '../helpers/outcome';
 
 const grant = { userId: '65a0c0ffee00000000000001', sessionId: '65a0c0ffee00000000000002', deviceId: '65a0c0ffee00000000000003' };
 
@@ -14,15 +14,6 @@ async function setup(env: Record<string, string> = {}, clock = () => Date.now())
   return { doc, config, tokens: createTokens(await importKeySet(config.signingKeys), config, clock) };
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'accepted';
-  } catch (error) {
-    if (error instanceof AppError) return error.code;
-    throw error;
-  }
-}
 
 const accessKey = (doc: KeySetDocument) => doc.keys.find((k) => k.kid === doc.active.access)!;
 const refreshKey = (doc: KeySetDocument) => doc.keys.find((k) => k.kid === doc.active.refresh)!;
