@@ -1,24 +1,27 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { rotationLifetimes } from '../lib/config';
-import { type KeySetStatus, type KeySetStore, fileKeySetStore, keySetStatus, rotateStoredKeySet } from '../lib/key-set-store';
+import { type KeySetStatus, type KeySetStore, fileKeySetStore, keySetStatus, rotateStoredKeySet, secretKeySetStore } from '../lib/key-set-store';
+import { stageSecretNames } from '../lib/secrets';
+import { createSecretStore } from '../lib/store/secrets';
 import { ROTATION_MARGIN_SECONDS, parseKeySet } from '../lib/tokens';
 import { CliError } from './admin-client';
 import { printTable } from './table';
 
 /**
- * The key set of a stage: `--file` names a key file; the local stage's is .gatehouse/signing-keys.json.
- * Other stages keep theirs in the secret store, which this command does not reach yet: copy it to a
- * file, pass --file, and put it back.
+ * The key set of a stage: `--file` names a key file; the local stage's is .gatehouse/signing-keys.json;
+ * any other stage's is its secret in Secrets Manager (`--region`, `--endpoint` or the AWS defaults).
  */
-export function keySetStoreFor(options: { stage?: string; file?: string }): KeySetStore {
+export function keySetStoreFor(options: { stage?: string; file?: string; region?: string; endpoint?: string }): KeySetStore {
   if (options.file) {
     if (!existsSync(options.file)) throw new CliError(`no key set file at ${options.file}`);
     return fileKeySetStore(options.file);
   }
   const stage = options.stage ?? 'local';
   if (stage !== 'local') {
-    throw new CliError(`stage ${stage}: its key set lives in the secret store, which this command cannot reach yet; copy it into a file and pass --file`);
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(stage)) throw new CliError('--stage must be a serverless stage name (letters, digits, dashes)');
+    const secrets = createSecretStore({ region: options.region ?? 'us-east-1', endpoint: options.endpoint, cacheSeconds: 0 });
+    return secretKeySetStore(secrets, stageSecretNames(stage).signingKeys);
   }
   const file = join(process.cwd(), '.gatehouse', 'signing-keys.json');
   if (!existsSync(file)) throw new CliError('no local key set: run npm start first');

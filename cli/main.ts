@@ -17,7 +17,8 @@ const USAGE = `usage: npx gatehouse <command> [--url URL] [--json]
   userkeys list <user id>              userkeys disable|enable|delete <user id> <key id>
   pending list                         pending confirm <email>
   serverkeys list                      serverkeys create <name>     serverkeys disable|enable|delete <key id>
-  keys rotate [--stage S] [--file F]   (stage a rotation: new keys published now, signing in cache lifetime + 1 min)
+  keys rotate [--stage S] [--file F]   (stage a rotation: new keys published now, signing in cache lifetime + 1 min;
+                                       another stage than local: its secret in Secrets Manager, --region, --endpoint)
   keys status [--stage S] [--file F]   (each key's phase and when the next step is due; stage local by default)
   secrets init --stage STAGE [--region R] [--endpoint URL]     (a stage's key set, operator credential, provider secrets)
   secrets provider NAME --stage STAGE [--region R] < value     (one provider secret, for {"$secret": "NAME"})`;
@@ -76,7 +77,12 @@ async function main(argv: string[]): Promise<void> {
   const url = flag(args, '--url') ?? process.env.GATEHOUSE_URL ?? 'http://localhost:3000';
   const [area, action, ...rest] = args;
   if (area === 'keys' && (action === 'rotate' || action === 'status')) {
-    const store = keySetStoreFor({ stage: flag(args, '--stage'), file: flag(args, '--file') });
+    const store = keySetStoreFor({
+      stage: flag(args, '--stage'),
+      file: flag(args, '--file'),
+      region: flag(args, '--region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+      endpoint: flag(args, '--endpoint') ?? (process.env.GATEHOUSE_SECRETS_ENDPOINT || undefined),
+    });
     return action === 'rotate' ? keysRotate(store, json) : keysStatus(store, json);
   }
   if (area === 'secrets') return secretsCommand(action, args.slice(2));

@@ -1,5 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Config } from './config';
+import type { SecretStore } from './store/secrets';
 import {
   ROTATION_MARGIN_SECONDS,
   type KeyInfo,
@@ -31,6 +32,22 @@ export function fileKeySetStore(path: string): KeySetStore {
       await writeFile(temporary, json, { mode: 0o600 });
       await rename(temporary, path);
     },
+  };
+}
+
+/**
+ * A stage's key set in Secrets Manager (`gatehouse/<stage>/signing-keys`), read fresh and written as a
+ * new version: running functions pick it up within their cache lifetime.
+ */
+export function secretKeySetStore(secrets: SecretStore, name: string): KeySetStore {
+  return {
+    name,
+    async get() {
+      const value = await secrets.readSecret(name, { fresh: true });
+      if (value === undefined) throw new Error(`the secret ${name} does not exist: create it with \`npx gatehouse secrets init\``);
+      return value;
+    },
+    put: (json) => secrets.writeSecret(name, json).then(() => undefined),
   };
 }
 

@@ -97,6 +97,22 @@ describe('the secret store (Secrets Manager, its wire protocol served locally)',
     expect(parseKeySet((await store().readSecret(names.signingKeys, { fresh: true }))!).active).toEqual(keySet.active);
   });
 
+  it('`gatehouse keys rotate --stage` stages a rotation in the stage\'s secret, and `keys status` reads it there', async () => {
+    const gatehouse = async (...args: string[]) =>
+      (await run(process.execPath, [join(ROOT, 'bin/gatehouse.mjs'), ...args, '--stage', 'rotating', '--endpoint', server.endpoint], { cwd: ROOT })).stdout;
+    await gatehouse('secrets', 'init');
+    const name = stageSecretNames('rotating').signingKeys;
+    const before = parseKeySet((await store().readSecret(name, { fresh: true }))!);
+    expect(await gatehouse('keys', 'status')).toContain('active');
+    expect(await gatehouse('keys', 'rotate')).toContain(`in ${name}: published now`);
+    const after = parseKeySet((await store().readSecret(name, { fresh: true }))!);
+    expect(after.keys).toHaveLength(4);
+    expect(after.keys.filter((k) => (k.activatesAt as number) > Date.now() / 1000)).toHaveLength(2);
+    // The keys that signed before still sign until the new ones activate.
+    expect(after.active).toEqual(before.active);
+    expect(JSON.parse(await gatehouse('keys', 'status', '--json')).keys.filter((k: { phase: string }) => k.phase === 'published')).toHaveLength(2);
+  });
+
   it('the token runtime reads its secrets once per cache age, picks up a change, and outlives a failed read', async () => {
     const names = stageSecretNames('runtime');
     const [a, b] = [JSON.stringify(await generateKeySet()), JSON.stringify(await generateKeySet())];
