@@ -48,7 +48,7 @@ export async function listSigningKeys(rt: TokenRuntime) {
 export async function rotateSigningKeys(rt: TokenRuntime) {
   const store = keySetStoreOf(rt);
   if (!store) {
-    throw new AppError('BadRequest', 'this deployment reads its signing keys from its configuration: run npx gatehouse keys rotate --stage <stage> and redeploy');
+    throw new AppError('BadRequest', 'this deployment reads its signing keys from its secret store: run npx gatehouse keys rotate --stage <stage> (running functions pick the new keys up, no redeploy)');
   }
   await rotateStoredKeySet(store, rotationTimings(rt.config), rt.clock());
   return listSigningKeys(rt);

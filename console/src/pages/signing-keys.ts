@@ -29,12 +29,12 @@ const time = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0
 function rotation(set: KeySet, refresh: () => Promise<void>): Node[] {
   if (!set.rotation.available) {
     return [
-      h('p', {}, 'This deployment reads its key set from its configuration, which the stack cannot change. To rotate:'),
+      h('p', {}, 'This deployment reads its key set from its secret store, which the stack does not write. To rotate:'),
       h(
         'ol',
         {},
-        h('li', {}, 'run ', h('code', {}, 'npx gatehouse keys rotate --stage <stage>'), ' (or with ', h('code', {}, '--file keys.json'), ' on a copy of the key set);'),
-        h('li', {}, 'put the key set back where the stage reads it, if you worked on a copy.'),
+        h('li', {}, 'run ', h('code', {}, 'npx gatehouse keys rotate --stage <stage>'), ' with the stage\'s AWS credentials: it stages the rotation in the stage\'s secret;'),
+        h('li', {}, 'running functions pick it up within their cache lifetime: no redeploy.'),
       ),
     ];
   }
