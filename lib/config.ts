@@ -305,7 +305,9 @@ export function config(): Config {
  */
 export function rotationLifetimes(env: Env = process.env): { cacheSeconds: number; accessTokenSeconds: number; refreshTokenSeconds: number } {
   return {
-    cacheSeconds: integer(env, 'GATEHOUSE_SIGNING_KEYS_CACHE_SECONDS', 300, 1, 3600),
+    // How old a process's copy of the key set can be, whichever way it came: re-read from a key file or
+    // configuration, or with the other secrets from Secrets Manager. A rotation waits at least this long.
+    cacheSeconds: Math.max(integer(env, 'GATEHOUSE_SIGNING_KEYS_CACHE_SECONDS', 300, 1, 3600), integer(env, 'GATEHOUSE_SECRETS_CACHE_SECONDS', 300, 0, 86_400)),
     accessTokenSeconds: 1800,
     refreshTokenSeconds: integer(env, 'GATEHOUSE_REFRESH_TOKEN_SECONDS', 5_184_000, 1800, 15_552_000),
   };
