@@ -26,7 +26,7 @@ interface Loaded {
 }
 
 let loaded: Loaded | undefined;
-let secretStore: SecretStore | undefined;
+let secretStore: { key: string; store: SecretStore } | undefined;
 
 /**
  * The process's token runtime: configuration with its secrets read from Secrets Manager and the keys
@@ -42,9 +42,8 @@ export function tokenRuntime(): Promise<TokenRuntime> {
     return loaded.runtime;
   }
   if (loaded && Date.now() - loaded.readAt < secrets.cacheSeconds * 1000) return loaded.runtime;
-  secretStore ??= createSecretStore({ region: settings.region, endpoint: secrets.endpoint, cacheSeconds: secrets.cacheSeconds });
   const previous = loaded;
-  const reading = readSecretValues(secrets, secretStore).then(async (values): Promise<Loaded> => {
+  const reading = readSecretValues(secrets, processSecretStore(settings)).then(async (values): Promise<Loaded> => {
     const key = JSON.stringify(values);
     if (previous && key === previous.values) return { ...previous, readAt: Date.now() };
     const runtime = await buildTokenRuntime(configWithSecrets(values));
@@ -64,6 +63,15 @@ export function tokenRuntime(): Promise<TokenRuntime> {
     },
   );
   return loaded.runtime;
+}
+
+/** The process's Secrets Manager client, built once per cold start (again only if its settings change, as in tests). */
+export function processSecretStore(config: Pick<Config, 'region' | 'secrets'>): SecretStore {
+  const key = JSON.stringify([config.region, config.secrets.endpoint, config.secrets.cacheSeconds]);
+  if (secretStore?.key !== key) {
+    secretStore = { key, store: createSecretStore({ region: config.region, endpoint: config.secrets.endpoint, cacheSeconds: config.secrets.cacheSeconds }) };
+  }
+  return secretStore.store;
 }
 
 function retrying(runtime: Promise<TokenRuntime>): Promise<TokenRuntime> {

@@ -38,6 +38,8 @@ export interface EdgeCors {
 
 /** The edge's CORS configuration of `stage` under `env`; throws as packaging does on a missing or `*` list. */
 export const edgeCors = (createRequire(import.meta.url)('./edge-cors.cjs') as { edgeCors: (stage: string, env: NodeJS.ProcessEnv) => EdgeCors }).edgeCors;
+/** The paths of the admin API and the console, which packaging moves to an HTTP API of their own (scripts/admin-api.cjs). */
+export const isAdminPath = (createRequire(import.meta.url)('./admin-api.cjs') as { isAdminPath: (path: string) => boolean }).isAdminPath;
 
 /** Where the local stack on `port` delivers mail: one JSON file a message. */
 export function outboxDir(port: number): string {
@@ -273,14 +275,22 @@ export async function startLocalSecrets(options: OfflineOptions): Promise<Secret
  * appends `; charset=utf-8` to JSON types and adds `Content-Type` to empty responses, which the Stitch
  * SDK and realm-web reject (protocol §1.3); and it grants CORS to any origin with credentials. Here, as
  * at the edge, preflights are answered without a function and every response carries the Access-Control
- * headers of `cors` for an allowed Origin and none otherwise, whatever the function or offline wrote.
+ * headers of `cors` for an allowed Origin and none otherwise, whatever the function or offline wrote;
+ * the admin API's and the console's paths grant no origin (in AWS, their HTTP API has no CORS).
  */
 export async function startFront(port: number, target: number, cors: EdgeCors): Promise<Running> {
   const server = createHttpServer((req, res) => {
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
-    const grant = origin !== undefined && cors.allowedOrigins.includes(origin) ? corsGrant(cors, origin) : {};
+    // The admin API and the console are an HTTP API of their own in AWS, with no CORS configuration.
+    const admin = isAdminPath(new URL(req.url ?? '/', 'http://front').pathname);
+    const grant = !admin && origin !== undefined && cors.allowedOrigins.includes(origin) ? corsGrant(cors, origin) : {};
     if (req.method === 'OPTIONS' && origin !== undefined && req.headers['access-control-request-method']) {
       req.resume();
+      if (admin) {
+        // No CORS configuration and no OPTIONS route: API Gateway answers a preflight as an unknown route.
+        res.writeHead(404, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ message: 'Not Found' }));
+      }
       res.writeHead(204, preflightAnswer(cors, grant));
       return void res.end();
     }

@@ -137,11 +137,25 @@ function unzip(file: string): Map<string, Buffer> {
 }
 
 /** The secrets a function's role may read (Secrets Manager ARNs, by secret name). */
+const writesSecret = (s: any) => [s.Action].flat().includes('secretsmanager:PutSecretValue');
+
+/** The secrets a function's role may write (only the rotate route may, and only the key set). */
+function writableSecretsOf(functionKey: string): string[] {
+  const role = resources[resources[`${functionKey}LambdaFunction`].Properties.Role['Fn::GetAtt'][0]];
+  return role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement)
+    .filter(writesSecret)
+    .map((s: any) => {
+      expect([s.Action].flat()).toEqual(['secretsmanager:PutSecretValue']);
+      return new RegExp(`secret:gatehouse/${STAGE}/([a-z-]+)-\\?{6}`).exec(JSON.stringify(s.Resource))?.[1] ?? JSON.stringify(s.Resource);
+    });
+}
+
 function secretsOf(functionKey: string): string[] {
   const role = resources[resources[`${functionKey}LambdaFunction`].Properties.Role['Fn::GetAtt'][0]];
   const statements = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
   return statements
     .filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('secretsmanager:')))
+    .filter((s: any) => !writesSecret(s))
     .map((s: any) => {
       expect([s.Action].flat()).toEqual(['secretsmanager:GetSecretValue']);
       const arn = JSON.stringify(s.Resource);
@@ -201,6 +215,9 @@ describe('serverless package', () => {
     expect(secretsOf('Location')).toEqual([]);
     expect(secretsOf('ExampleAuth')).toEqual([]);
     expect(resources.LocationLambdaFunction.Properties.Role).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
+    // Only the console's rotate button writes a secret: a new version of the key set.
+    expect(functionKeys().filter((k) => writableSecretsOf(k).length > 0)).toEqual(['AdminSigningKeysRotate']);
+    expect(writableSecretsOf('AdminSigningKeysRotate')).toEqual(['signing-keys']);
   });
 
   it('keeps the tables from deletion and encrypts them with the configured KMS key', () => {
@@ -307,9 +324,9 @@ describe('serverless package', () => {
     expect(Object.values(resources).filter((r: any) => r.Type === 'AWS::Lambda::Version')).toEqual([]);
     // AWS's quota is 500 resources per stack; a new route with its own function costs about four.
     expect(count).toBeLessThanOrEqual(400);
-    // One log group for all the functions (30 days), one for the API's access logs.
+    // One log group for all the functions (30 days), one for each API's access logs.
     const groups = Object.values(resources).filter((r: any) => r.Type === 'AWS::Logs::LogGroup') as any[];
-    expect(groups.map((g) => g.Properties.LogGroupName).sort()).toEqual([`/aws/http-api/gatehouse-${STAGE}`, `/aws/lambda/gatehouse-${STAGE}`]);
+    expect(groups.map((g) => g.Properties.LogGroupName).sort()).toEqual([`/aws/http-api/gatehouse-${STAGE}`, `/aws/http-api/gatehouse-${STAGE}-admin`, `/aws/lambda/gatehouse-${STAGE}`]);
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(30);
     for (const key of functionKeys()) expect(resources[`${key}LambdaFunction`].Properties.LoggingConfig, key).toEqual({ LogGroup: { Ref: 'FunctionsLogGroup' } });
   });
@@ -352,23 +369,33 @@ describe('serverless package', () => {
       'POST /api/client/v2.0/app/{app}/auth/providers/local-userpass/reset/send',
       'POST /api/client/v2.0/app/{app}/auth/providers/local-userpass/reset/call',
       'POST /api/client/v2.0/app/{app}/auth/providers/anon-user/login',
-      'POST /api/admin/v3.0/auth/providers/{provider}/login',
     ];
     expect(Object.keys(stage.RouteSettings).sort()).toEqual([...tight].sort());
-    for (const key of tight) {
+    // The admin API's own stage: its own default, and admin login tighter still.
+    const admin = resources.AdminHttpApiStage.Properties;
+    expect(admin.ApiId).toEqual({ Ref: 'AdminHttpApi' });
+    expect(Number(admin.DefaultRouteSettings.ThrottlingRateLimit)).toBeLessThanOrEqual(100);
+    const adminTight = ['POST /api/admin/v3.0/auth/providers/{provider}/login'];
+    expect(Object.keys(admin.RouteSettings)).toEqual(adminTight);
+    for (const [settings, key] of [...tight.map((k) => [stage, k] as const), ...adminTight.map((k) => [admin, k] as const)]) {
       // A setting for a route key that does not exist is silently ignored by API Gateway.
       expect(routeKeys.has(key), key).toBe(true);
-      const { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst } = stage.RouteSettings[key];
+      const { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst } = settings.RouteSettings[key];
       expect(Number(rate), key).toBeLessThanOrEqual(50);
       expect(Number(burst), key).toBeGreaterThanOrEqual(Number(rate));
     }
   });
 
   it('logs every API request as JSON without tokens, and caps the concurrency of the KDF functions', () => {
-    const settings = resources.HttpApiStage.Properties.AccessLogSettings;
-    const format = JSON.parse(settings.Format);
-    expect(Object.keys(format)).toEqual(expect.arrayContaining(['requestId', 'routeKey', 'status', 'latencyMs', 'sourceIp']));
-    expect(settings.Format).not.toMatch(/header|authorization|querystring|body|\$input/i);
+    for (const stage of ['HttpApiStage', 'AdminHttpApiStage']) {
+      const settings = resources[stage].Properties.AccessLogSettings;
+      const format = JSON.parse(settings.Format);
+      expect(Object.keys(format), stage).toEqual(expect.arrayContaining(['requestId', 'routeKey', 'status', 'latencyMs', 'sourceIp']));
+      expect(settings.Format, stage).not.toMatch(/header|authorization|querystring|body|\$input/i);
+    }
+    // The admin API logs to a group of its own, kept as long as the functions' logs.
+    expect(resources.AdminHttpApiStage.Properties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': ['AdminHttpApiLogGroup', 'Arn'] });
+    expect(resources.AdminHttpApiLogGroup.Properties.RetentionInDays).toBe(resources.FunctionsLogGroup.Properties.RetentionInDays);
     const reserved = Object.fromEntries(functionKeys().filter((k) => resources[`${k}LambdaFunction`].Properties.ReservedConcurrentExecutions !== undefined).map((k) => [k, resources[`${k}LambdaFunction`].Properties.ReservedConcurrentExecutions]));
     expect(Object.keys(reserved).sort()).toEqual(['AdminUsersCreate', 'LocalUserpassLogin', 'LocalUserpassRegister', 'UserpassReset', 'UserpassResetCall']);
     // Together below what a default account (1,000) can reserve while keeping its 100 unreserved.
@@ -379,7 +406,9 @@ describe('serverless package', () => {
     const alarms = Object.fromEntries(Object.entries(resources).filter(([, r]: any) => r.Type === 'AWS::CloudWatch::Alarm'));
     expect(Object.keys(alarms).sort()).toEqual(['Api5xxRateAlarm', 'AuthorizerErrorsAlarm', 'DynamoThrottlesAlarm', 'LambdaErrorsAlarm', 'LambdaThrottlesAlarm']);
     const metricsOf = (id: string) => alarms[id].Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => `${m.MetricStat.Metric.Namespace} ${m.MetricStat.Metric.MetricName}`);
-    expect(metricsOf('Api5xxRateAlarm')).toEqual(['AWS/ApiGateway 5xx', 'AWS/ApiGateway Count']);
+    expect(metricsOf('Api5xxRateAlarm')).toEqual(['AWS/ApiGateway 5xx', 'AWS/ApiGateway Count', 'AWS/ApiGateway 5xx', 'AWS/ApiGateway Count']);
+    const apis = alarms.Api5xxRateAlarm.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.Dimensions[0].Value.Ref);
+    expect(apis).toEqual(['HttpApi', 'HttpApi', 'AdminHttpApi', 'AdminHttpApi']);
     expect(new Set(metricsOf('LambdaThrottlesAlarm'))).toEqual(new Set(['AWS/Lambda Throttles']));
     expect(new Set(metricsOf('LambdaErrorsAlarm'))).toEqual(new Set(['AWS/Lambda Errors']));
     expect(metricsOf('AuthorizerErrorsAlarm')).toEqual(['AWS/Lambda Errors', 'AWS/Lambda Throttles']);
@@ -445,7 +474,7 @@ describe('serverless package', () => {
 
 describe('CORS at the edge', () => {
   it('configures the HTTP API to answer preflights and grant only the listed origins, with no preflight function', () => {
-    const api = Object.values(resources).find((r: any) => r.Type === 'AWS::ApiGatewayV2::Api') as any;
+    const api = resources.HttpApi;
     expect(api.Properties.CorsConfiguration).toEqual({
       AllowOrigins: ['https://app.example.com'],
       AllowCredentials: true,
@@ -456,5 +485,39 @@ describe('CORS at the edge', () => {
     });
     const routes = Object.values(resources).filter((r: any) => r.Type === 'AWS::ApiGatewayV2::Route') as any[];
     expect(routes.filter((r) => String(r.Properties.RouteKey).startsWith('OPTIONS '))).toEqual([]);
+  });
+
+  it('serves the admin API and the console from an HTTP API of their own that grants no origin', () => {
+    const apis = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::ApiGatewayV2::Api').sort();
+    expect(apis).toEqual(['AdminHttpApi', 'HttpApi']);
+    expect(resources.AdminHttpApi.Properties.CorsConfiguration).toBeUndefined();
+    const routes = Object.values(resources).filter((r: any) => r.Type === 'AWS::ApiGatewayV2::Route') as any[];
+    const isAdmin = (key: string) => /^\S+ \/(api\/admin\/|console(\/|$))/.test(key);
+    const apiOf = (r: any) => r.Properties.ApiId.Ref;
+    const adminRoutes = routes.filter((r) => isAdmin(r.Properties.RouteKey));
+    expect(adminRoutes.length).toBeGreaterThan(30);
+    for (const route of routes) expect(apiOf(route), route.Properties.RouteKey).toBe(isAdmin(route.Properties.RouteKey) ? 'AdminHttpApi' : 'HttpApi');
+    // Each route's integration, and the permission to invoke its function, name the route's own API.
+    for (const route of routes) {
+      const integrationId = route.Properties.Target['Fn::Join'][1].find((p: any) => p.Ref).Ref;
+      const integration = resources[integrationId];
+      expect(integration.Properties.ApiId.Ref, route.Properties.RouteKey).toBe(apiOf(route));
+      const fn = integration.Properties.IntegrationUri['Fn::GetAtt'][0];
+      const permissions = Object.values(resources).filter((r: any) => r.Type === 'AWS::Lambda::Permission' && r.Properties.FunctionName?.['Fn::GetAtt']?.[0] === fn) as any[];
+      expect(permissions.length, fn).toBe(1);
+      expect(JSON.stringify(permissions[0].Properties.SourceArn), fn).toContain(`{"Ref":"${apiOf(route)}"}`);
+    }
+    expect(template.Outputs.AdminApiUrl.Value['Fn::Join'][1]).toContainEqual({ Ref: 'AdminHttpApi' });
+  });
+
+  it('refuses a function that would serve both the client API and the admin API', () => {
+    const { moveAdminRoutes } = createRequire(import.meta.url)(join(ROOT, 'scripts/admin-api.cjs'));
+    const route = (key: string) => ({ Type: 'AWS::ApiGatewayV2::Route', Properties: { ApiId: { Ref: 'HttpApi' }, RouteKey: key, Target: { 'Fn::Join': ['/', ['integrations', { Ref: 'BothIntegration' }]] } } });
+    const compiled = {
+      BothIntegration: { Type: 'AWS::ApiGatewayV2::Integration', Properties: { ApiId: { Ref: 'HttpApi' }, IntegrationUri: { 'Fn::GetAtt': ['BothLambdaFunction', 'Arn'] } } },
+      ClientRoute: route('GET /api/client/v2.0/app/{app}/location'),
+      AdminRoute: route('GET /api/admin/v3.0/auth/profile'),
+    };
+    expect(() => moveAdminRoutes(compiled)).toThrow(/BothLambdaFunction serve routes of both the client and the admin API/);
   });
 });

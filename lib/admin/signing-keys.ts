@@ -1,14 +1,17 @@
 import { AppError } from '../errors';
-import { type KeySetStore, fileKeySetStore, keySetStatus, rotateStoredKeySet, rotationTimings } from '../key-set-store';
-import type { TokenRuntime } from '../token-runtime';
+import { type KeySetStore, fileKeySetStore, keySetStatus, rotateStoredKeySet, rotationTimings, secretKeySetStore } from '../key-set-store';
+import { type TokenRuntime, processSecretStore } from '../token-runtime';
 import { type KeyInfo, parseKeySet } from '../tokens';
 
 /**
- * Where this stack may rewrite its own key set: its key file (the local stack's). A stack whose keys live
- * in the secret store plugs its store in here; one whose keys are plain configuration has none.
+ * Where this stack may rewrite its own key set: its key file (the local stack's), or its secret in
+ * Secrets Manager (a deployed stage's: a new version, which running functions pick up within their cache
+ * lifetime); none where the keys are plain configuration.
  */
 export function keySetStoreOf(rt: TokenRuntime): KeySetStore | undefined {
-  return rt.config.signingKeysFile ? fileKeySetStore(rt.config.signingKeysFile) : undefined;
+  if (rt.config.signingKeysFile) return fileKeySetStore(rt.config.signingKeysFile);
+  const secret = rt.config.secrets.signingKeys;
+  return secret ? secretKeySetStore(processSecretStore(rt.config), secret) : undefined;
 }
 
 function view(key: KeyInfo) {
@@ -48,7 +51,7 @@ export async function listSigningKeys(rt: TokenRuntime) {
 export async function rotateSigningKeys(rt: TokenRuntime) {
   const store = keySetStoreOf(rt);
   if (!store) {
-    throw new AppError('BadRequest', 'this deployment reads its signing keys from its secret store: run npx gatehouse keys rotate --stage <stage> (running functions pick the new keys up, no redeploy)');
+    throw new AppError('BadRequest', 'this deployment takes its signing keys from its configuration (GATEHOUSE_SIGNING_KEYS): keep them in its secret (npx gatehouse secrets init --stage <stage>) to rotate them here');
   }
   await rotateStoredKeySet(store, rotationTimings(rt.config), rt.clock());
   return listSigningKeys(rt);

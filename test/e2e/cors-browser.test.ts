@@ -84,6 +84,25 @@ describe('CORS at the edge, from Chromium', () => {
     await page.context().close();
   });
 
+  it('grants no app origin the admin API or the console: only the console, on its own origin, reads them', async () => {
+    // An allowed app origin, which reads the client API above.
+    const page = await pageAt(pages.crossSite);
+    const login = await fetchFrom(page, `${stack.baseUrl}/api/admin/v3.0/auth/providers/local-userpass/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'nobody', apiKey: 'nothing' }),
+    });
+    expect(login).toEqual({ rejected: expect.stringMatching(/Failed to fetch/) });
+    // A simple GET needs no preflight: it reaches the function, and the browser still withholds the answer.
+    expect(await fetchFrom(page, `${stack.baseUrl}/api/admin/v3.0/auth/profile`)).toEqual({ rejected: expect.stringMatching(/Failed to fetch/) });
+    expect(await fetchFrom(page, `${stack.baseUrl}/console`)).toEqual({ rejected: expect.stringMatching(/Failed to fetch/) });
+    // The console's own page calls the admin API from the stack's origin, with no CORS at all.
+    const consolePage = await pageAt(stack.baseUrl);
+    const own = await fetchFrom(consolePage, `${stack.baseUrl}/api/admin/v3.0/auth/profile`);
+    expect(own).toMatchObject({ status: 401 });
+    await Promise.all([page.context().close(), consolePage.context().close()]);
+  });
+
   it("shows the authorizer's own refusals to an allowed origin as a readable 401 or 403", async () => {
     const page = await pageAt(pages.sameSite);
     const whoami = `${stack.baseUrl}/api/example/whoami`;

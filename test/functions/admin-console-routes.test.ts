@@ -11,7 +11,11 @@ import { handler as rotateKeys } from '../../functions/admin/signing-keys-rotate
 import { listSigningKeys, rotateSigningKeys } from '../../lib/admin/signing-keys';
 import type { AuthInfo } from '../../lib/login';
 import { logInWithPassword } from '../../lib/providers/local-userpass';
-import { runtime } from '../../lib/runtime';
+import { buildRuntime, runtime } from '../../lib/runtime';
+import { loadConfig } from '../../lib/config';
+import { createSecretStore } from '../../lib/store/secrets';
+import { parseKeySet } from '../../lib/tokens';
+import { startSecretsServer } from '../../scripts/secrets-server';
 import { adminSession } from '../helpers/admin';
 import { invoke } from '../helpers/events';
 import { emailUser, runtimeAt } from '../helpers/users';
@@ -104,5 +108,28 @@ describe('admin: signing keys (extension for the console)', () => {
     expect(after).toEqual({ [staged[0].kid]: 'active', [staged[1].kid]: 'active', [before.active.access]: 'retiring', [before.active.refresh]: 'retiring' });
     const newAccess = staged.find((k) => k.use === 'access')!.kid;
     expect(decodeProtectedHeader(await later.tokens.signAccess({ userId: 'u', sessionId: 's', deviceId: 'd' })).kid).toBe(newAccess);
+  });
+
+  it('stages a rotation in a deployed stage\'s secret: the console\'s button writes a new version, running functions pick it up', async () => {
+    const secrets = await startSecretsServer();
+    try {
+      const name = 'gatehouse/deployed/signing-keys';
+      const store = createSecretStore({ region: 'us-east-1', endpoint: secrets.endpoint, cacheSeconds: 0 });
+      await store.writeSecret(name, inject('signingKeys'));
+      const env = { ...process.env, GATEHOUSE_SIGNING_KEYS_FILE: '', GATEHOUSE_SIGNING_KEYS_SECRET: name, GATEHOUSE_SECRETS_ENDPOINT: secrets.endpoint };
+      // A function's runtime, built from the secret's value as the token runtime reads it.
+      const rt = await buildRuntime(loadConfig(env, { signingKeys: inject('signingKeys') }), () => Date.now());
+      expect((await listSigningKeys(rt)).rotation).toEqual({ available: true, cache_seconds: 300 });
+      const rotated = await rotateSigningKeys(rt);
+      expect(rotated.keys.filter((k) => k.status === 'published')).toHaveLength(2);
+      const written = parseKeySet((await store.readSecret(name, { fresh: true }))!);
+      expect(written.keys).toHaveLength(4);
+      expect(written.active).toEqual(JSON.parse(inject('signingKeys')).active);
+      // Staged once: a second press waits for the first rotation to sign.
+      await expect(rotateSigningKeys(rt)).rejects.toMatchObject({ code: 'BadRequest' });
+      expect(JSON.stringify(rotated)).not.toMatch(PRIVATE);
+    } finally {
+      await secrets.stop();
+    }
   });
 });

@@ -29,13 +29,7 @@ const time = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0
 function rotation(set: KeySet, refresh: () => Promise<void>): Node[] {
   if (!set.rotation.available) {
     return [
-      h('p', {}, 'This deployment reads its key set from its secret store, which the stack does not write. To rotate:'),
-      h(
-        'ol',
-        {},
-        h('li', {}, 'run ', h('code', {}, 'npx gatehouse keys rotate --stage <stage>'), ' with the stage\'s AWS credentials: it stages the rotation in the stage\'s secret;'),
-        h('li', {}, 'running functions pick it up within their cache lifetime: no redeploy.'),
-      ),
+      h('p', {}, 'This deployment takes its key set from its configuration (GATEHOUSE_SIGNING_KEYS), which the stack cannot rewrite. Keep it in the stage\'s secret instead (', h('code', {}, 'npx gatehouse secrets init --stage <stage>'), '), or rotate with ', h('code', {}, 'npx gatehouse keys rotate'), '.'),
     ];
   }
   const minutes = Math.ceil((set.rotation.cache_seconds + 60) / 60);
