@@ -165,8 +165,17 @@ function secretSources(env: Env): SecretSources {
     admin: name('GATEHOUSE_ADMIN_SECRET'),
     providers: name('GATEHOUSE_PROVIDERS_SECRET'),
     endpoint: name('GATEHOUSE_SECRETS_ENDPOINT'),
-    cacheSeconds: integer(env, 'GATEHOUSE_SECRETS_CACHE_SECONDS', 300, 0, 86_400),
+    cacheSeconds: secretsCacheSeconds(env),
   });
+}
+
+/**
+ * How old a process's copy of its secrets, the key set among them, may get before it reads them again:
+ * one setting for both ways a key set arrives (with the other secrets from Secrets Manager, or re-read
+ * from a key file), so a rotation waits on one number.
+ */
+function secretsCacheSeconds(env: Env): number {
+  return integer(env, 'GATEHOUSE_SECRETS_CACHE_SECONDS', 300, 0, 3600);
 }
 
 /** The operator credential: from its secret (`{"username", "apiKeySha256"}`), else, in-process only, from the environment. */
@@ -305,9 +314,8 @@ export function config(): Config {
  */
 export function rotationLifetimes(env: Env = process.env): { cacheSeconds: number; accessTokenSeconds: number; refreshTokenSeconds: number } {
   return {
-    // How old a process's copy of the key set can be, whichever way it came: re-read from a key file or
-    // configuration, or with the other secrets from Secrets Manager. A rotation waits at least this long.
-    cacheSeconds: Math.max(integer(env, 'GATEHOUSE_SIGNING_KEYS_CACHE_SECONDS', 300, 1, 3600), integer(env, 'GATEHOUSE_SECRETS_CACHE_SECONDS', 300, 0, 86_400)),
+    // How old a process's copy of the key set can be: a rotation waits at least this long.
+    cacheSeconds: secretsCacheSeconds(env),
     accessTokenSeconds: 1800,
     refreshTokenSeconds: integer(env, 'GATEHOUSE_REFRESH_TOKEN_SECONDS', 5_184_000, 1800, 15_552_000),
   };

@@ -246,7 +246,7 @@ export async function describeKeySet(doc: KeySetDocument, now = Date.now()): Pro
 
 /** What a staged rotation waits for, in seconds. */
 export interface RotationTimings {
-  /** How old a container's copy of the key set may be (GATEHOUSE_SIGNING_KEYS_CACHE_SECONDS). */
+  /** How old a container's copy of the key set may be (GATEHOUSE_SECRETS_CACHE_SECONDS). */
   cacheSeconds: number;
   /** Added to the cache lifetime before a new key signs: clock skew and a read in flight. */
   marginSeconds: number;
