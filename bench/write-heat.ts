@@ -12,8 +12,8 @@
  * - reads: ceil(size / 4 KB) per item returned (half for eventually consistent reads), at least one
  *   unit per key asked for, as GetItem, BatchGetItem and Query are billed.
  *
- * DynamoDB Local does answer ReturnConsumedCapacity, but with table units only, and never by partition
- * key, so the heat per key is computed here from the items themselves.
+ * ReturnConsumedCapacity is not used: it reports units per request and per index, never per partition
+ * key value, so the heat per key is computed here from the items themselves.
  */
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
