@@ -41,6 +41,8 @@ export interface HeatResults {
   flows: HeatFlow[];
   /** Index entries written per returning login (custom-token, email/password, API key). */
   returningIndexEntries: number;
+  /** The recorder's write units beside those DynamoDB Local reported for the same writes. */
+  check?: { table: number; index: number; reportedTable: number; reportedIndex: number };
   costs: FlowCost[];
   months: MonthCost[];
 }
@@ -88,6 +90,10 @@ async function main(out: string): Promise<void> {
     hottest: recorder.heat.hottest(),
     flows: rows,
     returningIndexEntries: returning.reduce((n, f) => n + f.units.indexEntries, 0) / returning.reduce((n, f) => n + f.count, 0),
+    check: (() => {
+      const t = recorder.heat.totals;
+      return { table: t.tableWrites, index: t.indexWrites, reportedTable: t.reportedTableWrites, reportedIndex: t.reportedIndexWrites };
+    })(),
     costs,
     months: monthlyCosts(costs),
   };
@@ -117,6 +123,7 @@ export function heatTables(h: HeatResults): string {
   out.push('', '| table / index | write units | partition keys | hottest key | its share |', '|---|---|---|---|---|');
   for (const t of h.hottest) out.push(`| ${t.target.replace(/^[^/]+/, (n) => (n.includes('custom') ? 'custom data' : 'table'))} | ${t.total.toLocaleString('en-US')} | ${t.keys.toLocaleString('en-US')} | \`${t.key.replace(/#[0-9a-f]{24}$/, '#<id>').replace(/^LIMIT#.*/, 'LIMIT#<hash>')}\` | ${pct(t.share)} |`);
   out.push('', `Index entries written per returning login: ${h.returningIndexEntries}.`);
+  if (h.check) out.push('', `Check: the recorder charged ${h.check.table.toLocaleString('en-US')} table and ${h.check.index.toLocaleString('en-US')} index write units; DynamoDB Local reported ${h.check.reportedTable.toLocaleString('en-US')} and ${h.check.reportedIndex.toLocaleString('en-US')} for the same writes (ReturnConsumedCapacity=INDEXES).`);
   out.push(
     '',
     `Cost per flow, from the measured units and the median handler time (in process, one call at a time, against DynamoDB Local: a stand-in for Lambda's billed duration) at each function's memory; AWS on-demand prices, ${PRICES.region}, written down ${PRICES.date}: DynamoDB $${PRICES.dynamoWritePerMillion} per million write and $${PRICES.dynamoReadPerMillion} per million read request units, Lambda $${PRICES.lambdaPerGbSecond} per GB-second (x86) and $${PRICES.lambdaPerMillionRequests} per million requests, HTTP API $${PRICES.httpApiPerMillionRequests.toFixed(2)} per million requests. Write units count the table (twice inside a transaction) and the index:`,

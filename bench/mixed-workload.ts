@@ -131,7 +131,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<FlowResult[
       if (res.status >= 300) throw new Error(`${name}: ${res.status} ${JSON.stringify(res.body)}`);
       after?.(res.body);
     });
-    const units = before ? difference(options.recorder!.heat.snapshot(), before) : { tableWrites: 0, indexWrites: 0, indexEntries: 0, readUnits: 0, requests: 0 };
+    const units = before ? difference(options.recorder!.heat.snapshot(), before) : { tableWrites: 0, indexWrites: 0, indexEntries: 0, readUnits: 0, requests: 0, reportedTableWrites: 0, reportedIndexWrites: 0 };
     results.push({ flow: name, count: items.length, units, durations, wallMs: performance.now() - began });
   }
 

@@ -7,13 +7,17 @@
  *   twice that inside TransactWriteItems; a ConditionCheck or a refused condition still costs its units;
  * - each global secondary index, from the key schema and projection of serverless.yml: nothing when
  *   the item is in the index neither before nor after, or when it stays under the same index key and
- *   no projected attribute changed; one write (its projected size / 1 KB, rounded up) for an entry
- *   put, updated or deleted; two (delete + put) when the index key changes;
+ *   no projected attribute changed; one write (its projected size / 1 KB, rounded up; twice inside a
+ *   transaction, as DynamoDB Local reports it: the higher reading) for an entry put, updated or
+ *   deleted; two (delete + put) when the index key changes;
  * - reads: ceil(size / 4 KB) per item returned (half for eventually consistent reads), at least one
  *   unit per key asked for, as GetItem, BatchGetItem and Query are billed.
  *
- * ReturnConsumedCapacity is not used: it reports units per request and per index, never per partition
- * key value, so the heat per key is computed here from the items themselves.
+ * DynamoDB Local answers ReturnConsumedCapacity=INDEXES (units of the table and of each index, per
+ * request, never per partition key value), so the heat per key is computed here from the items; the
+ * proxy asks for those units on every write as well and keeps their sum beside its own. Index units
+ * agree exactly; for the table Local charges a transaction by its total size, where AWS bills each
+ * item of it, so Local's table sum is the lower one (test/functions/write-heat.test.ts checks both).
  */
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -90,9 +94,12 @@ export interface Totals {
   indexEntries: number;
   readUnits: number;
   requests: number;
+  /** What DynamoDB Local itself reported for the same writes (ReturnConsumedCapacity=INDEXES). */
+  reportedTableWrites: number;
+  reportedIndexWrites: number;
 }
 
-const zero = (): Totals => ({ tableWrites: 0, indexWrites: 0, indexEntries: 0, readUnits: 0, requests: 0 });
+const zero = (): Totals => ({ tableWrites: 0, indexWrites: 0, indexEntries: 0, readUnits: 0, requests: 0, reportedTableWrites: 0, reportedIndexWrites: 0 });
 
 export class WriteHeat {
   /** `table` or `table/index` → units per partition key value. */
@@ -132,6 +139,8 @@ export function difference(after: Totals, before: Totals): Totals {
     indexEntries: after.indexEntries - before.indexEntries,
     readUnits: after.readUnits - before.readUnits,
     requests: after.requests - before.requests,
+    reportedTableWrites: after.reportedTableWrites - before.reportedTableWrites,
+    reportedIndexWrites: after.reportedIndexWrites - before.reportedIndexWrites,
   };
 }
 
@@ -267,7 +276,7 @@ export async function startRecorder(target: string, schemas = tableSchemas()): P
       };
       const [old, fresh] = [entry(before), entry(after)];
       const write = (e: NonNullable<typeof old>) => {
-        const u = Math.ceil(e.size / 1024);
+        const u = Math.ceil(e.size / 1024) * (t.transactional ? 2 : 1);
         heat.totals.indexWrites += u;
         heat.totals.indexEntries += 1;
         heat.charge(`${t.table}/${index.name}`, e.pk, u);
@@ -318,12 +327,21 @@ export async function startRecorder(target: string, schemas = tableSchemas()): P
           return reply(out);
         }
         const touches = touchesOf(operation, input);
+        input.ReturnConsumedCapacity ??= 'INDEXES';
+        const asked = Buffer.from(JSON.stringify(input));
         const ids = touches.map((t) => `${t.table}|${JSON.stringify(keyOf(byName.get(t.table)!, t.key))}`);
         const release = await locks.acquire(ids);
         try {
           const before = await readItems(touches);
-          const out = await forward(req.headers, body);
+          const out = await forward({ ...req.headers, 'content-length': String(asked.length) }, asked);
           const ok = out.status === 200;
+          if (ok) {
+            const reported = JSON.parse(out.body.toString('utf8')).ConsumedCapacity as Wire | Wire[] | undefined;
+            for (const c of reported === undefined ? [] : Array.isArray(reported) ? reported : [reported]) {
+              heat.totals.reportedTableWrites += c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0;
+              for (const index of Object.values((c.GlobalSecondaryIndexes ?? {}) as Record<string, Wire>)) heat.totals.reportedIndexWrites += index.CapacityUnits ?? 0;
+            }
+          }
           const updated = touches.filter((t) => !t.result && !t.checkOnly);
           const readBack = ok && updated.length ? await readItems(updated) : new Map<string, Item>();
           touches.forEach((t, i) => {

@@ -44,7 +44,9 @@ afterAll(async () => {
   // What the run measured, for the log of a failure (npm run bench reports the same at full size).
   const summary = recorder.heat.hottest().map((h) => `${h.target}: hottest ${h.key} ${(h.share * 100).toFixed(2)}% of ${h.total} WCU over ${h.keys} keys`);
   const perFlow = flows.map((f) => `${f.flow}: ${f.count} × (${(f.units.tableWrites / f.count).toFixed(1)} table WCU, ${(f.units.indexEntries / f.count).toFixed(2)} index entries, ${(f.units.readUnits / f.count).toFixed(1)} RCU) in ${(f.wallMs / 1000).toFixed(1)} s`);
-  console.info([...summary, ...perFlow].join('\n'));
+  const t = recorder.heat.totals;
+  const check = `recorder ${t.tableWrites} table / ${t.indexWrites} index WCU; DynamoDB Local reported ${t.reportedTableWrites} / ${t.reportedIndexWrites}`;
+  console.info([...summary, ...perFlow, check].join('\n'));
 });
 
 describe('write heat of a mixed workload (1,000 users, real handlers, DynamoDB Local)', () => {
@@ -62,6 +64,15 @@ describe('write heat of a mixed workload (1,000 users, real handlers, DynamoDB L
       // Enough writes and keys that the share means something.
       if (hot.target.endsWith('/GSI1')) expect(hot.total).toBeGreaterThanOrEqual(1000);
     }
+  });
+
+  it('charges the index units DynamoDB Local itself reports, and at least its table units', () => {
+    const { tableWrites, indexWrites, reportedTableWrites, reportedIndexWrites } = recorder.heat.totals;
+    expect(reportedIndexWrites).toBeGreaterThan(0);
+    expect(indexWrites).toBe(reportedIndexWrites);
+    // Local charges a transaction by its total size; AWS bills each of its items (2 units per KB each).
+    expect(reportedTableWrites).toBeGreaterThan(0);
+    expect(tableWrites).toBeGreaterThanOrEqual(reportedTableWrites);
   });
 
   it('writes no index entry for a returning login', () => {
