@@ -29,7 +29,7 @@ export interface WorkloadSize {
   logouts: number;
 }
 
-/** What `npm run bench` runs: 2,400 users, 7,400 operations. */
+/** What `npm run bench` runs: 2,400 users, 7,500 operations. */
 export const BENCH_WORKLOAD: WorkloadSize = { anonymous: 900, customToken: 1200, customTokenReturns: 2, userpass: 300, apiKeys: 400, refreshes: 1000, logouts: 300 };
 
 export const FLOW_NAMES = [
