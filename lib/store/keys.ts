@@ -29,7 +29,7 @@ export function nextShard(): string {
 export const usersListPartition = (): string => `USERS#${nextShard()}`;
 export const pendingListPartition = (): string => `PENDING#${nextShard()}`;
 
-/** Every GSI1 partition of one list: its shards, and the unsharded key items written before shards had. */
+/** Every GSI1 partition of one list: its shards, and the single key it had before sharding (until migrated). */
 export function listPartitions(prefix: 'USERS' | 'PENDING'): string[] {
   return [prefix, ...Array.from({ length: LIST_SHARDS }, (_, i) => `${prefix}#${i.toString(16).padStart(2, '0')}`)];
 }
