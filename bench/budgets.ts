@@ -3,6 +3,7 @@ import { type ArtifactRow, MAX_DEPLOYED_BYTES, totalBytes } from './artifacts';
 import type { AuthorizerResult } from './authorizer';
 import type { BundleRow } from './bundles';
 import type { FlowRow } from './flows';
+import type { HeatResults } from './heat';
 import type { RoundTripRow } from './round-trips';
 
 export interface Budget {
@@ -25,7 +26,28 @@ function loginLatency(roundTrips: RoundTripRow[], flows: FlowRow[]): string {
   return `; email/password login p50 ${login.p50Ms.toFixed(1)} ms ≈ KDF ${kdf.toFixed(1)} ms + its round trips ${login.dynamoP50Ms.toFixed(1)} ms + ${rest.toFixed(1)} ms rest`;
 }
 
-export function judge(authorizer: AuthorizerResult, roundTrips: RoundTripRow[], bundles: BundleRow[], flows: FlowRow[] = [], artifacts: ArtifactRow[] = []): Budget[] {
+/** No partition key over this share of a table's or an index's write units (AWS: 1,000 WCU/s a partition). */
+export const MAX_KEY_SHARE = 0.01;
+
+function heatBudgets(heat: HeatResults | undefined): Budget[] {
+  const hottest = heat?.hottest.reduce((a, b) => (b.share > a.share ? b : a), heat.hottest[0]);
+  return [
+    {
+      name: `no partition key over 1% of the write units of the table or an index (mixed workload, ≥ 2,000 users)`,
+      limit: `≤ ${(MAX_KEY_SHARE * 100).toFixed(2)}%`,
+      measured: heat && hottest ? `${(hottest.share * 100).toFixed(2)}% (${hottest.target.split('/')[1] ?? 'table'} \`${hottest.key.replace(/#[0-9a-f]{24}$/, '#<id>')}\`, of ${heat.users} users, ${heat.operations} operations)` : 'not measured',
+      pass: Boolean(heat && hottest && heat.users >= 2000 && heat.hottest.every((h) => h.share <= MAX_KEY_SHARE)),
+    },
+    {
+      name: 'no index write for a returning login',
+      limit: '0 per login',
+      measured: heat ? String(heat.returningIndexEntries) : 'not measured',
+      pass: heat?.returningIndexEntries === 0,
+    },
+  ];
+}
+
+export function judge(authorizer: AuthorizerResult, roundTrips: RoundTripRow[], bundles: BundleRow[], flows: FlowRow[] = [], artifacts: ArtifactRow[] = [], heat?: HeatResults): Budget[] {
   const logins = roundTrips.filter((r) => r.budget === 'login');
   const worstLogin = logins.reduce((a, b) => (b.roundTrips > a.roundTrips ? b : a), logins[0]);
   const refresh = roundTrips.find((r) => r.budget === 'refresh');
@@ -76,5 +98,6 @@ export function judge(authorizer: AuthorizerResult, roundTrips: RoundTripRow[], 
       measured: artifacts.length === 0 ? 'not measured' : `${(deployed / 1e6).toFixed(2)} MB in ${artifacts.length} zips (largest: ${biggestZip.function}, ${kb(biggestZip.bytes)})`,
       pass: artifacts.length > 0 && deployed <= MAX_DEPLOYED_BYTES,
     },
+    ...heatBudgets(heat),
   ];
 }

@@ -4,6 +4,7 @@ import type { AuthorizerResult } from './authorizer';
 import type { Budget } from './budgets';
 import type { BundleRow } from './bundles';
 import type { FlowRow } from './flows';
+import { type HeatResults, heatTables } from './heat';
 import type { PeerResult } from './peer';
 import type { RoundTripRow } from './round-trips';
 
@@ -19,6 +20,8 @@ export interface Results {
   /** Each function's zip as deployed (older results have none). */
   artifacts?: ArtifactRow[];
   peer: PeerResult;
+  /** The write-heat and cost measurement (older results have none). */
+  heat?: HeatResults;
   budgets: Budget[];
   notes: string[];
 }
@@ -79,6 +82,7 @@ export function summaryTables(results: Results): string {
     const b = results.bundles.find((x) => x.function === name);
     if (b && !sorted.slice(0, 8).includes(b)) out.push(`| ${b.function} | ${(b.bytes / 1000).toFixed(1)} | ${b.clients.join(', ') || '–'} | ${ms(b.initMs)} |`);
   }
+  if (results.heat) out.push('', heatTables(results.heat));
   return out.join('\n');
 }
 

@@ -16,6 +16,7 @@ import { measureArtifacts } from './artifacts';
 import { benchAuthorizer } from './authorizer';
 import { judge } from './budgets';
 import { measureBundles } from './bundles';
+import { measureHeat } from './heat';
 import { benchFlowsHttp, benchFlowsInProcess, prepareAccounts, type FlowRow } from './flows';
 import { benchBetterAuth } from './peer';
 import { type Results, budgetTable, chart, markdown, summaryTables } from './report';
@@ -79,6 +80,10 @@ let results: Results;
 try {
   say('round trips per operation');
   const roundTrips = await countRoundTrips(world);
+  say('write heat: a mixed workload of 2,400 users through the handlers, every write recorded (own process)');
+  mkdirSync(join(RESULTS, 'tmp'), { recursive: true });
+  const heat = await measureHeat(world.env, join(RESULTS, 'tmp', 'heat.json'));
+  say(`write heat: hottest key ${(Math.max(...heat.hottest.map((h) => h.share)) * 100).toFixed(2)}%, ${heat.returningIndexEntries} index writes per returning login (${heat.seconds} s)`);
   say('login and refresh through the handlers, in process');
   const accounts = await prepareAccounts(16);
   const flows: FlowRow[] = await benchFlowsInProcess(accounts, SCENARIO_MS);
@@ -105,7 +110,8 @@ try {
     bundles,
     artifacts,
     peer,
-    budgets: judge(authorizer, roundTrips, bundles, flows, artifacts),
+    heat,
+    budgets: judge(authorizer, roundTrips, bundles, flows, artifacts, heat),
     notes,
   };
 } finally {

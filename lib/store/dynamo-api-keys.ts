@@ -1,6 +1,6 @@
 import type { Store } from './index';
 import { ConditionFailed, StoreUnavailable } from './errors';
-import { apiKeyItem, identityItem, toApiKey, userItem } from './items';
+import { apiKeyItem, identityItem, toApiKey, userItem, userListItem } from './items';
 import { SERVER_KEYS_PARTITION, SERVER_KEY_COUNT_KEY, apiKeyKey, apiKeyLookupKey, apiKeyNameKey, credentialKey, serverKeyKey, serverKeyNameKey, userKey } from './keys';
 import { EXISTS, NOT_EXISTS, type Table, type TransactItem } from './table';
 
@@ -102,6 +102,7 @@ export function apiKeyOperations(t: Table): ApiKeyOperations {
               NOT_EXISTS,
             ),
             countServerKeys(1, limit),
+            t.put(userListItem(serverUser.id)),
           ]
         : [
             t.update({
@@ -112,7 +113,7 @@ export function apiKeyOperations(t: Table): ApiKeyOperations {
               ExpressionAttributeValues: { ':one': 1, ':limit': limit ?? 20 },
             }),
           ];
-      const labels = serverUser ? ['user', ...serverUser.identities.map(() => 'identity'), 'name', 'key', 'limit', 'key', 'name', 'lookup'] : ['limit', 'key', 'name', 'lookup'];
+      const labels = serverUser ? ['user', ...serverUser.identities.map(() => 'identity'), 'name', 'key', 'limit', 'list', 'key', 'name', 'lookup'] : ['limit', 'key', 'name', 'lookup'];
       await t.transact(
         [
           ...owner,

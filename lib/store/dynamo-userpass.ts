@@ -1,7 +1,8 @@
 import type { Store } from './index';
 import { ConditionFailed } from './errors';
 import { toCredential } from './items';
-import { PENDING_PARTITION, credentialKey, userKey, userpassTokenKey } from './keys';
+import { credentialKey, listPartitions, userKey, userpassTokenKey } from './keys';
+import { mergedPage } from './merged-list';
 import { EXISTS, NOT_EXISTS, type Table } from './table';
 import type { UserpassToken } from './types';
 
@@ -33,13 +34,7 @@ export function userpassOperations(t: Table): UserpassOperations {
     },
 
     async listPending(after, limit) {
-      const out = await t.query({
-        IndexName: 'GSI1',
-        KeyConditionExpression: after ? 'GSI1PK = :p AND GSI1SK > :after' : 'GSI1PK = :p',
-        ExpressionAttributeValues: { ':p': PENDING_PARTITION, ...(after ? { ':after': after } : {}) },
-        Limit: limit,
-      });
-      return (out.Items ?? []).map(toCredential);
+      return (await mergedPage(t, listPartitions('PENDING'), { after, limit })).items.map(toCredential);
     },
     setPasswordHash: (emailKey, passwordHash) => t.setIfExists(credentialKey(emailKey), { passwordHash }),
 

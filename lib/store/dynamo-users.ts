@@ -13,10 +13,11 @@ import {
   toSession,
   toUser,
   userItem,
+  userListItem,
 } from './items';
 import {
-  USERS_PARTITION,
   type Key,
+  listPartitions,
   apiKeyKey,
   apiKeyLookupKey,
   credentialKey,
@@ -26,6 +27,7 @@ import {
   userKey,
   userPartition,
 } from './keys';
+import { mergedPage } from './merged-list';
 import { EXISTS, NOT_EXISTS, type Table, type TransactItem } from './table';
 import type { CustomData, UserProfile } from './types';
 
@@ -133,7 +135,10 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
         labels.push('credential');
       }
       if (customData && custom) items.push(t.putIn(custom.table, customDoc(user.id, customData)));
-      await t.transact([...items, t.put(sessionItem(session)), t.put(deviceItem(device)), ...limitWriteItems(t, limits, session.createdAt)], labels);
+      await t.transact(
+        [...items, t.put(sessionItem(session)), t.put(deviceItem(device)), ...limitWriteItems(t, limits, session.createdAt), t.put(userListItem(user.id))],
+        labels,
+      );
     },
 
     async startSession({ session, device, authenticatedAt, profile, limits }) {
@@ -222,8 +227,9 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
           t.put(credentialItem(emailKey, credential), NOT_EXISTS),
           t.put(userItem(user), NOT_EXISTS),
           ...user.identities.map((i) => t.put(identityItem(i, user.id), NOT_EXISTS)),
+          t.put(userListItem(user.id)),
         ],
-        ['credential', 'user', 'identity'],
+        ['credential', 'user', ...user.identities.map(() => 'identity')],
       );
     },
 
@@ -258,16 +264,14 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
     // Disabling also writes the revocation marker, in the same update: enabling again revives no session.
     setUserDisabled: (userId, disabled, at) => t.setIfExists(userKey(userId), disabled ? { disabled, sessionsValidAfter: at } : { disabled }),
 
+    // The list's entries are pointers (and, before migration, whole users): the users are read by id,
+    // and one deleted meanwhile is left out.
     async listUsers({ after, limit, desc = false }) {
-      const out = await t.query({
-        IndexName: 'GSI1',
-        KeyConditionExpression: after ? `GSI1PK = :p AND GSI1SK ${desc ? '<' : '>'} :after` : 'GSI1PK = :p',
-        ExpressionAttributeValues: { ':p': USERS_PARTITION, ...(after ? { ':after': after } : {}) },
-        ScanIndexForward: !desc,
-        Limit: limit,
-      });
-      const users = (out.Items ?? []).map(toUser);
-      return { users, ...(out.LastEvaluatedKey && users.length ? { next: users[users.length - 1].id } : {}) };
+      const page = await mergedPage(t, listPartitions('USERS'), { after, limit, desc });
+      const ids = page.items.map((i) => i.GSI1SK as string);
+      const found = new Map((ids.length ? await t.getMany(ids.map(userKey)) : []).map((i) => [i.userId as string, toUser(i)]));
+      const users = ids.flatMap((id) => found.get(id) ?? []);
+      return { users, ...(page.more && ids.length ? { next: ids[ids.length - 1] } : {}) };
     },
   };
 }

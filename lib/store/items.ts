@@ -1,5 +1,5 @@
 import type { ApiKey, Credential, Device, Identity, LimitCounter, Session, User } from './types';
-import { PENDING_PARTITION, USERS_PARTITION, apiKeyKey, credentialKey, deviceKey, identityKey, limitKey, sessionKey, userKey } from './keys';
+import { apiKeyKey, credentialKey, deviceKey, identityKey, limitKey, pendingListPartition, sessionKey, userKey, userListKey, usersListPartition } from './keys';
 
 /** Mapping between domain records and table items; the only place that knows attribute names. */
 
@@ -9,8 +9,6 @@ export function userItem(user: User): Item {
   return {
     ...userKey(user.id),
     type: 'user',
-    GSI1PK: USERS_PARTITION,
-    GSI1SK: user.id,
     userId: user.id,
     userType: user.type,
     identities: user.identities,
@@ -20,6 +18,14 @@ export function userItem(user: User): Item {
     disabled: user.disabled,
     ...(user.sessionsValidAfter === undefined ? {} : { sessionsValidAfter: user.sessionsValidAfter }),
   };
+}
+
+/**
+ * The user's pointer in GSI1 (its shard of the user list): immutable, so the index is written when the
+ * user is created and deleted, never when it logs in.
+ */
+export function userListItem(userId: string): Item {
+  return { ...userListKey(userId), type: 'user-list', GSI1PK: usersListPartition(), GSI1SK: userId };
 }
 
 export function toUser(item: Item): User {
@@ -73,9 +79,9 @@ export function toDevice(item: Item): Device {
   return { id: deviceId as string, ...(rest as Omit<Device, 'id'>) };
 }
 
-/** Pending registrations are also listed in GSI1 (`PENDING`, by registration id) for operators. */
+/** Pending registrations are also listed in GSI1 (`PENDING#<shard>`, by registration id) for operators. */
 export function credentialItem(emailKey: string, cred: Credential): Item {
-  const pending = cred.confirmed === false ? { GSI1PK: PENDING_PARTITION, GSI1SK: cred.identityId } : {};
+  const pending = cred.confirmed === false ? { GSI1PK: pendingListPartition(), GSI1SK: cred.identityId } : {};
   return { ...credentialKey(emailKey), type: 'credential', ...cred, ...pending };
 }
 

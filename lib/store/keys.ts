@@ -1,17 +1,50 @@
 /**
- * Key builders for the single table. Every item has `PK`, `SK` and a `type`; users also carry
- * `GSI1PK`/`GSI1SK` so the admin list can page through them in id order.
+ * Key builders for the single table. Every item has `PK`, `SK` and a `type`. GSI1 lists users, pending
+ * registrations and server keys in id order; no item that a login writes carries GSI1 keys (README,
+ * "Data model": a user is listed through a pointer item written once, so logins write no index entry).
  */
 export interface Key {
   PK: string;
   SK: string;
 }
 
-export const USERS_PARTITION = 'USERS';
-export const PENDING_PARTITION = 'PENDING';
+/**
+ * GSI1 partitions of the user list and of pending registrations are sharded, so no partition takes more
+ * than about 1/LIST_SHARDS of their writes; a page is a merge of every shard in id order. An entry is
+ * found through its table item, never by its shard, so the shard need not follow from the id: each
+ * container deals shards in turn from a random start, which spreads writes evenly (a hash of the id
+ * would leave some shards twice as busy as others by chance). 256 shards keep the hottest under 1% of
+ * the index's writes with room to spare.
+ */
+export const LIST_SHARDS = 256;
+
+let dealt = Math.floor(Math.random() * LIST_SHARDS);
+
+/** The next shard in turn: two hex digits. */
+export function nextShard(): string {
+  dealt = (dealt + 1) % LIST_SHARDS;
+  return dealt.toString(16).padStart(2, '0');
+}
+
+export const usersListPartition = (): string => `USERS#${nextShard()}`;
+export const pendingListPartition = (): string => `PENDING#${nextShard()}`;
+
+/** Every GSI1 partition of one list: its shards, and the single key it had before sharding (until migrated). */
+export function listPartitions(prefix: 'USERS' | 'PENDING'): string[] {
+  return [prefix, ...Array.from({ length: LIST_SHARDS }, (_, i) => `${prefix}#${i.toString(16).padStart(2, '0')}`)];
+}
+
+/** Before sharding, users (projected whole) and pending registrations were listed under one key each. */
+export const LEGACY_USERS_PARTITION = 'USERS';
+export const LEGACY_PENDING_PARTITION = 'PENDING';
 
 export function userKey(userId: string): Key {
   return { PK: `USER#${userId}`, SK: 'USER' };
+}
+
+/** The user's entry in the admin list: written once with the user, never updated, so logins never touch GSI1. */
+export function userListKey(userId: string): Key {
+  return { PK: `USER#${userId}`, SK: 'LIST' };
 }
 
 export function userPartition(userId: string): string {

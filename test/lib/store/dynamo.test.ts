@@ -46,7 +46,11 @@ describe('dynamo store', () => {
   it('writes user, identity lookup, session and device together', async () => {
     const user = newUser();
     const session = await create(user);
-    expect((await partition(user.id)).map((i) => i.type).sort()).toEqual(['device', 'session', 'user']);
+    const items = await partition(user.id);
+    expect(items.map((i) => i.type).sort()).toEqual(['device', 'session', 'user', 'user-list']);
+    // Only the pointer is in GSI1 (a shard of the user list); the user item, which logins update, is not.
+    expect(items.find((i) => i.type === 'user')).not.toHaveProperty('GSI1PK');
+    expect(items.find((i) => i.type === 'user-list')).toMatchObject({ GSI1PK: expect.stringMatching(/^USERS#[0-9a-f]{2}$/), GSI1SK: user.id });
     const found = await store.getUserAndSession(user.id, session.id);
     expect(found.user).toEqual(user);
     expect(found.session).toEqual(session);
