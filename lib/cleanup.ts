@@ -10,6 +10,7 @@ export type { StreamRecord } from './store';
 export class CleanupInterrupted extends Error {
   constructor() {
     super('cleanup interrupted');
+    this.name = 'CleanupInterrupted';
   }
 }
 
@@ -109,7 +110,14 @@ export interface StreamResult {
  */
 export async function handleTableStream(rt: Runtime, records: StreamRecord[], options: CleanupOptions = {}): Promise<StreamResult> {
   for (const record of records) {
-    const change = changeOf(record);
+    let change: TableChange | undefined;
+    try {
+      change = changeOf(record);
+    } catch (error) {
+      // A record that cannot be read never will be: retrying it would only hold up the ones after it.
+      log('error', 'table stream record unreadable, skipped', { sequenceNumber: record.dynamodb?.SequenceNumber, error });
+      continue;
+    }
     if (!change) continue;
     try {
       await applyChange(rt, change, options);

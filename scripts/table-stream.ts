@@ -5,29 +5,30 @@
  * DynamoDB Local has streams but no TTL sweeper, so locally only deletions we make appear here.
  */
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record,
-} from '@aws-sdk/client-dynamodb-streams';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 
-/** A stream record as Lambda hands it to a function. */
-export type LambdaStreamRecord = Record<string, unknown> & { dynamodb?: { SequenceNumber?: string } };
+/** A stream record as Lambda hands it to a function: the service's JSON, attribute values as sent. */
+export type LambdaStreamRecord = Record<string, unknown> & { eventName?: string; dynamodb?: { SequenceNumber?: string; Keys?: Record<string, { S?: string }> } };
 
 const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
-/** In Lambda's event shape: the same record, with its time in epoch seconds and the source ARN. */
-export function toLambdaRecord(record: _Record, streamArn: string): LambdaStreamRecord {
-  const { dynamodb, ...rest } = record;
-  const created = dynamodb?.ApproximateCreationDateTime;
-  return {
-    ...rest,
-    eventSourceARN: streamArn,
-    dynamodb: { ...dynamodb, ...(created ? { ApproximateCreationDateTime: Math.floor(new Date(created).getTime() / 1000) } : {}) },
-  };
+/**
+ * One call of the DynamoDB Streams API on DynamoDB Local, as JSON on the wire. Not through the SDK's
+ * client: it decodes attribute values into its own shapes (an empty map comes back as nothing), and
+ * the function must get the records exactly as Lambda passes them on. DynamoDB Local checks no signature.
+ */
+async function streamsCall<T>(endpoint: string, action: string, body: Record<string, unknown>): Promise<T> {
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `DynamoDBStreams_20120810.${action}`,
+      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=local',
+    },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`DynamoDB Streams ${action} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
 }
 
 export async function streamArnOf(endpoint: string, tableName: string): Promise<string> {
@@ -41,27 +42,53 @@ export async function streamArnOf(endpoint: string, tableName: string): Promise<
   }
 }
 
+type AttributeValue = Record<string, unknown>;
+
+/**
+ * DynamoDB Local's stream writes an empty map as `{}` where the service writes `{"M": {}}` (and the
+ * SDK's unmarshall refuses `{}`): put the type back, at any depth, so records look as in AWS.
+ */
+function repair(value: AttributeValue): AttributeValue {
+  if (!Object.keys(value).length) return { M: {} };
+  if (value.M) return { M: repairImage(value.M as Record<string, AttributeValue>) };
+  if (Array.isArray(value.L)) return { L: (value.L as AttributeValue[]).map(repair) };
+  return value;
+}
+
+function repairImage(image: Record<string, AttributeValue> | undefined): Record<string, AttributeValue> | undefined {
+  return image && Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repair(value)]));
+}
+
+function asInAws(record: LambdaStreamRecord, streamArn: string): LambdaStreamRecord {
+  const images = record.dynamodb as { NewImage?: Record<string, AttributeValue>; OldImage?: Record<string, AttributeValue> } | undefined;
+  const dynamodb = images && {
+    ...images,
+    ...(images.NewImage ? { NewImage: repairImage(images.NewImage) } : {}),
+    ...(images.OldImage ? { OldImage: repairImage(images.OldImage) } : {}),
+  };
+  return { ...record, eventSourceARN: streamArn, ...(dynamodb ? { dynamodb: dynamodb as LambdaStreamRecord['dynamodb'] } : {}) };
+}
+
 /** Reads a stream shard by shard from where it was left; `read()` answers what arrived since the last call. */
 export function streamReader(endpoint: string, streamArn: string, from: 'TRIM_HORIZON' | 'LATEST' = 'TRIM_HORIZON') {
-  const streams = new DynamoDBStreamsClient({ endpoint, ...local });
   const iterators = new Map<string, string | undefined>();
   async function read(): Promise<LambdaStreamRecord[]> {
-    const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
-    for (const shard of shards) {
+    const described = await streamsCall<{ StreamDescription?: { Shards?: { ShardId?: string }[] } }>(endpoint, 'DescribeStream', { StreamArn: streamArn });
+    for (const shard of described.StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
-      const out = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: from }));
+      const out = await streamsCall<{ ShardIterator?: string }>(endpoint, 'GetShardIterator', { StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: from });
       iterators.set(shard.ShardId, out.ShardIterator);
     }
     const records: LambdaStreamRecord[] = [];
     for (const [shard, iterator] of iterators) {
       if (!iterator) continue;
-      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      const out = await streamsCall<{ Records?: LambdaStreamRecord[]; NextShardIterator?: string }>(endpoint, 'GetRecords', { ShardIterator: iterator, Limit: 1000 });
       iterators.set(shard, out.NextShardIterator);
-      records.push(...(out.Records ?? []).map((r) => toLambdaRecord(r, streamArn)));
+      records.push(...(out.Records ?? []).map((r) => asInAws(r, streamArn)));
     }
     return records;
   }
-  return { read, close: () => streams.destroy() };
+  return { read, close: () => undefined };
 }
 
 /**
