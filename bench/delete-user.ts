@@ -71,6 +71,7 @@ async function main() {
     let background: (Tally & { ms: number }) | undefined;
     const cleanup = await import('../lib/cleanup').catch(() => undefined);
     if (cleanup && 'purgeUser' in cleanup) {
+      current = undefined;
       const marked = await rt.store.getUserItem(user.id);
       current = tally();
       started = performance.now();
