@@ -69,16 +69,23 @@ function asInAws(record: LambdaStreamRecord, streamArn: string): LambdaStreamRec
   return { ...record, eventSourceARN: streamArn, ...(dynamodb ? { dynamodb: dynamodb as LambdaStreamRecord['dynamodb'] } : {}) };
 }
 
-/** Reads a stream shard by shard from where it was left; `read()` answers what arrived since the last call. */
+/**
+ * Reads a stream shard by shard from where it was left; `read()` answers what arrived since the last
+ * call. `from` places the shards of the first read (LATEST: only what comes after it); shards that
+ * open later are read from their start.
+ */
 export function streamReader(endpoint: string, streamArn: string, from: 'TRIM_HORIZON' | 'LATEST' = 'TRIM_HORIZON') {
   const iterators = new Map<string, string | undefined>();
+  let first = true;
   async function read(): Promise<LambdaStreamRecord[]> {
     const described = await streamsCall<{ StreamDescription?: { Shards?: { ShardId?: string }[] } }>(endpoint, 'DescribeStream', { StreamArn: streamArn });
     for (const shard of described.StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
-      const out = await streamsCall<{ ShardIterator?: string }>(endpoint, 'GetShardIterator', { StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: from });
+      const type = first ? from : 'TRIM_HORIZON';
+      const out = await streamsCall<{ ShardIterator?: string }>(endpoint, 'GetShardIterator', { StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: type });
       iterators.set(shard.ShardId, out.ShardIterator);
     }
+    first = false;
     const records: LambdaStreamRecord[] = [];
     for (const [shard, iterator] of iterators) {
       if (!iterator) continue;
@@ -96,7 +103,9 @@ export function streamReader(endpoint: string, streamArn: string, from: 'TRIM_HO
  * every `intervalMs`, until stopped.
  */
 export async function startStreamPoller(options: { dynamoEndpoint: string; tableName: string; lambdaEndpoint: string; functionName: string; intervalMs?: number }) {
-  const reader = streamReader(options.dynamoEndpoint, await streamArnOf(options.dynamoEndpoint, options.tableName));
+  // What happens from now on: a second stack on the same tables (the tests start some) does not replay
+  // the first one's history.
+  const reader = streamReader(options.dynamoEndpoint, await streamArnOf(options.dynamoEndpoint, options.tableName), 'LATEST');
   const lambda = new LambdaClient({ endpoint: options.lambdaEndpoint, ...local });
   let pending: LambdaStreamRecord[] = [];
   let stopped = false;
