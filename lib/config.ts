@@ -53,6 +53,30 @@ export interface Config {
   readonly triggers: readonly Trigger[];
   /** Brute-force and abuse limits (lib/limits.ts). */
   readonly limits: LimitRules;
+  /** Bounded growth (README, "Growth and deletion"): what expires, and how much one user may keep. */
+  readonly growth: GrowthConfig;
+}
+
+export interface GrowthConfig {
+  /** An anonymous user that has not logged in for this long (s) is deleted with its items. */
+  readonly anonymousUserTtlSeconds: number;
+  /** A device not seen at a login for this long (s) expires. */
+  readonly deviceTtlSeconds: number;
+  /** Live sessions a user keeps at most; the oldest ends when a new one starts. */
+  readonly maxSessionsPerUser: number;
+  /** Devices a user keeps at most; the least recently seen goes first. */
+  readonly maxDevicesPerUser: number;
+}
+
+const DAY = 86_400;
+
+function growth(env: Env): GrowthConfig {
+  return Object.freeze({
+    anonymousUserTtlSeconds: integer(env, 'GATEHOUSE_ANONYMOUS_USER_TTL_DAYS', 90, 1, 3650) * DAY,
+    deviceTtlSeconds: integer(env, 'GATEHOUSE_DEVICE_TTL_DAYS', 90, 1, 3650) * DAY,
+    maxSessionsPerUser: integer(env, 'GATEHOUSE_MAX_SESSIONS_PER_USER', 100, 1, 10_000),
+    maxDevicesPerUser: integer(env, 'GATEHOUSE_MAX_DEVICES_PER_USER', 100, 1, 10_000),
+  });
 }
 
 /** The default limits with GATEHOUSE_LIMITS' overrides, e.g. `{"register.ip":{"max":100}}`. */
@@ -281,6 +305,7 @@ export function loadConfig(env: Env, values?: SecretValues): Config {
       : undefined,
     triggers: Object.freeze(triggers(env)),
     limits: limits(env),
+    growth: growth(env),
     admin: adminCredential(env, sources, values),
     mail: env.GATEHOUSE_OUTBOX_DIR?.trim()
       ? { outboxDir: env.GATEHOUSE_OUTBOX_DIR.trim() }

@@ -31,8 +31,11 @@ export function readDeviceInfo(body: { options?: unknown }): DeviceInfo {
   return info;
 }
 
-/** The device record for this login: a known device of the user keeps its id, otherwise a new id. */
-export function deviceForLogin(userId: string, info: DeviceInfo, known: Device | undefined, now: number): Device {
+/**
+ * The device record for this login: a known device of the user keeps its id, otherwise a new id; it
+ * expires `expiresAt` (unix seconds) unless seen again.
+ */
+export function deviceForLogin(userId: string, info: DeviceInfo, known: Device | undefined, now: number, expiresAt: number): Device {
   const { deviceId: _ignored, ...fields } = info;
-  return { ...known, ...fields, id: known?.id ?? newObjectId(), userId, lastSeen: now };
+  return { ...known, ...fields, id: known?.id ?? newObjectId(), userId, lastSeen: now, expiresAt };
 }

@@ -1,6 +1,8 @@
 import { embeddable } from './custom-data';
 import { type DeviceInfo, deviceForLogin } from './devices';
 import { AppError } from './errors';
+import { USERPASS } from './emails';
+import { deviceExpiry, isUserLive, liveDevice, userExpiry } from './growth';
 import { derivedId, newObjectId } from './ids';
 import type { Runtime } from './runtime';
 import { runUserCreationFunction } from './hooks';
@@ -74,8 +76,10 @@ export async function createUserAndLogIn(rt: Runtime, proven: ProvenIdentity, in
     lastAuthenticationDate: seconds,
     disabled: false,
   };
+  const expiresAt = userExpiry(rt, user.identities, now);
+  if (expiresAt !== undefined) user.expiresAt = expiresAt;
   const customData = await runUserCreationFunction(rt, user);
-  const device = deviceForLogin(user.id, info, undefined, now);
+  const device = deviceForLogin(user.id, info, undefined, now, deviceExpiry(rt, now));
   const { session, refreshToken } = await newSession(rt, user.id, device.id);
   await rt.store.createUserWithSession({ user, session, device, claimEmail: proven.claimEmail, customData, limits: proven.limits });
   securityEvent('login.succeeded', { userId: user.id, provider: proven.identity.provider_type, created: true });
@@ -105,23 +109,27 @@ function refreshedProfile(rt: Runtime, user: User, proven: ProvenIdentity | unde
  * the identity's metadata. Throws UserDisabled, or AuthError when the user no longer exists.
  */
 export async function logInUser(rt: Runtime, userId: string, info: DeviceInfo, proven?: ProvenIdentity): Promise<AuthInfo> {
-  const { user, device: known, apiKey, customData } = await rt.store.getLoginState(userId, info.deviceId, proven?.apiKeyId);
-  if (proven?.apiKeyId && (!apiKey || apiKey.disabled)) throw new AppError('AuthError', 'invalid API key');
-  if (!user) throw new AppError('AuthError', 'user not found');
-  if (user.disabled) throw new AppError('UserDisabled', 'user disabled');
+  const { user, device, apiKey, customData } = await rt.store.getLoginState(userId, info.deviceId, proven?.apiKeyId);
   const now = rt.clock();
-  const device = deviceForLogin(userId, info, known, now);
-  const { session, refreshToken } = await newSession(rt, userId, device.id);
+  // A user being deleted (or expired) is gone: its identity lookups and keys only wait for the cleanup.
+  const live = isUserLive(user, now);
+  if (proven?.apiKeyId && (!apiKey || apiKey.disabled || !live)) throw new AppError('AuthError', 'invalid API key');
+  if (!live) throw proven?.identity.provider_type === USERPASS ? new AppError('InvalidPassword', 'invalid username/password') : new AppError('AuthError', 'user not found');
+  if (user.disabled) throw new AppError('UserDisabled', 'user disabled');
+  const known = liveDevice(device, now);
+  const next = deviceForLogin(userId, info, known, now, deviceExpiry(rt, now));
+  const { session, refreshToken } = await newSession(rt, userId, next.id);
   const profile = refreshedProfile(rt, user, proven);
   try {
-    await rt.store.startSession({ session, device, authenticatedAt: Math.floor(now / 1000), profile, limits: proven?.limits });
+    const userExpiresAt = userExpiry(rt, (profile ?? user).identities, now);
+    await rt.store.startSession({ session, device: next, authenticatedAt: Math.floor(now / 1000), profile, limits: proven?.limits, userExpiresAt });
   } catch (error) {
     if (error instanceof ConditionFailed) throw new AppError('AuthError', 'user not found');
     throw error;
   }
   securityEvent('login.succeeded', { userId, provider: proven?.identity.provider_type });
   await fireTriggers(rt, 'LOGIN', { ...user, ...profile }, proven ? [proven.identity.provider_type] : []);
-  const claims = { userId, deviceId: device.id, sessionId: session.id };
+  const claims = { userId, deviceId: next.id, sessionId: session.id };
   return authInfo(rt, { ...claims, userData: embeddable(rt, claims, customData) }, refreshToken);
 }
 

@@ -2,16 +2,21 @@ import { AppError } from './errors';
 import { isObjectIdHex } from './ids';
 import type { Runtime } from './runtime';
 import { type Authenticated, isSessionLive } from './sessions';
-import type { User } from './store';
+import type { Session, User } from './store';
 
-/** A user's live sessions: one per login, newest first. */
+/** A session as the session lists show it. */
+export function sessionView(s: Session) {
+  return { id: s.id, device_id: s.deviceId, created: Math.floor(s.createdAt / 1000), expires: s.expiresAt };
+}
+
+/** A user's live sessions: one per login, newest first (at most GATEHOUSE_MAX_SESSIONS_PER_USER of them). */
 export async function liveSessionsOf(rt: Runtime, user: User) {
   const now = rt.clock();
   const sessions = await rt.store.listSessions(user.id);
   return sessions
     .filter((s) => isSessionLive(s, user, now))
     .sort((a, b) => b.createdAt - a.createdAt)
-    .map((s) => ({ id: s.id, device_id: s.deviceId, created: Math.floor(s.createdAt / 1000), expires: s.expiresAt }));
+    .map(sessionView);
 }
 
 /** The caller's sessions (an extension of ours), the current one marked. */

@@ -5,6 +5,7 @@ import { securityEvent } from './log';
 import type { Runtime } from './runtime';
 import { refreshTokenSeconds } from './app-settings';
 import { embeddable } from './custom-data';
+import { isUserLive } from './growth';
 import type { CustomData, Session, User } from './store';
 import type { VerifiedAccess } from './tokens';
 
@@ -23,9 +24,9 @@ export async function newSession(rt: Runtime, userId: string, deviceId: string):
   return { session: { id, userId, deviceId, refreshHash: hashSecret(refreshToken), createdAt: now, expiresAt }, refreshToken };
 }
 
-/** A session counts while it exists, has not expired and was not revoked by the user's marker. */
+/** A session counts while it and its (live) user exist, it has not expired and was not revoked by the user's marker. */
 export function isSessionLive(session: Session | undefined, user: User | undefined, now: number): boolean {
-  if (!session || !user || user.disabled) return false;
+  if (!session || !isUserLive(user, now) || user.disabled) return false;
   if (session.expiresAt * 1000 <= now) return false;
   return user.sessionsValidAfter === undefined || session.createdAt >= user.sessionsValidAfter;
 }

@@ -1,6 +1,5 @@
 import { AppError } from './errors';
 import { isObjectIdHex } from './ids';
-import { USERPASS, emailKey } from './emails';
 import type { Runtime } from './runtime';
 import type { User } from './store';
 import { fireTriggers } from './triggers';
@@ -17,16 +16,14 @@ export function profileOf(rt: Runtime, user: User) {
 }
 
 /**
- * Deletes a user with everything that logs in as it: identities, credentials, sessions, devices, API
- * keys; the custom data document only when configured (App Services keeps it).
- * Throws InvalidSession if the user is already gone.
+ * Deletes a user in one small write: the user item is marked deleted, which also revokes every
+ * session (the authorizer refuses its tokens within its cache bound), and from then on the user is
+ * gone for every read. The table's stream then removes everything that logs in as it — identities,
+ * credentials, sessions, devices, API keys; the custom data document only when configured (App
+ * Services keeps it) — in the background (lib/cleanup.ts). Throws InvalidSession if the user is already gone.
  */
 export async function deleteUser(rt: Runtime, user: User): Promise<void> {
-  const emails = user.identities
-    .filter((i) => i.provider_type === USERPASS && typeof i.provider_data?.email === 'string')
-    .map((i) => emailKey(i.provider_data?.email as string));
-  const customData = rt.config.customData?.deleteWithUser === true;
-  if (!(await rt.store.deleteUser(user, emails, { customData }))) throw new AppError('InvalidSession', 'invalid session');
+  if (!(await rt.store.markUserDeleted(user.id, rt.clock()))) throw new AppError('InvalidSession', 'invalid session');
   await fireTriggers(rt, 'DELETE', user, [...new Set(user.identities.map((i) => i.provider_type))]);
 }
 

@@ -18,6 +18,7 @@ import { writeStageSecrets } from '../lib/secrets';
 import { createSecretStore } from '../lib/store/secrets';
 import { generateKeySet } from '../lib/tokens';
 import { type SecretsServer, startSecretsServer } from './secrets-server';
+import { startStreamPoller } from './table-stream';
 
 // Local tooling runs on Node 20; the Lambda runtime is Node 22, where this warning does not apply.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -166,13 +167,15 @@ export function tableDefinitions(stage = LOCAL_STAGE): Record<string, any>[] {
     .map((r: any) => resolveVariables(r.Properties, yml, stage) as Record<string, any>);
 }
 
-/** Creates every table of serverless.yml (and its TTL) in a DynamoDB Local; returns their names. */
+/** Creates every table of serverless.yml (with its TTL and stream) in a DynamoDB Local; returns their names. */
 export async function createTables(endpoint: string, stage = LOCAL_STAGE): Promise<string[]> {
   const client = dynamoClient(endpoint);
   const names: string[] = [];
   for (const table of tableDefinitions(stage)) {
-    const { TimeToLiveSpecification, PointInTimeRecoverySpecification: _p, SSESpecification: _s, DeletionProtectionEnabled: _d, ...input } = table;
-    await client.send(new CreateTableCommand(input as never)).catch((error: Error) => {
+    const { TimeToLiveSpecification, StreamSpecification, PointInTimeRecoverySpecification: _p, SSESpecification: _s, DeletionProtectionEnabled: _d, ...input } = table;
+    // CloudFormation names only the view type; the API also wants the stream enabled.
+    const stream = StreamSpecification ? { StreamSpecification: { StreamEnabled: true, StreamViewType: StreamSpecification.StreamViewType } } : {};
+    await client.send(new CreateTableCommand({ ...input, ...stream } as never)).catch((error: Error) => {
       if (error.name !== 'ResourceInUseException') throw error;
     });
     if (TimeToLiveSpecification) {
@@ -390,5 +393,14 @@ export async function startOffline(
     await running.stop();
     throw error;
   }
-  return running;
+  // As the event source mapping in AWS: the table's stream goes to the stream function (tableStream).
+  const table = tableDefinitions(LOCAL_STAGE).find((t) => t.StreamSpecification);
+  if (!table) return running;
+  const poller = await startStreamPoller({
+    dynamoEndpoint: options.dynamoEndpoint,
+    tableName: table.TableName,
+    lambdaEndpoint: running.lambdaEndpoint,
+    functionName: `gatehouse-${LOCAL_STAGE}-tableStream`,
+  });
+  return { ...running, stop: () => poller.stop().then(() => running.stop()) };
 }

@@ -271,6 +271,11 @@ describe('serverless package', () => {
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.GlobalSecondaryIndexes.map((i: any) => i.IndexName)).toEqual(['GSI1']);
+    // The stream drives deletions, TTL's removals and the per-user caps (tableStream), with partial batch responses.
+    expect(table.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    const mapping = Object.values(resources).find((r: any) => r.Type === 'AWS::Lambda::EventSourceMapping') as any;
+    expect(mapping.Properties).toMatchObject({ StartingPosition: 'TRIM_HORIZON', FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(JSON.stringify(mapping.Properties.EventSourceArn)).toContain('StreamArn');
     const custom = resources.CustomUserDataTable.Properties;
     expect(custom.KeySchema).toEqual([{ AttributeName: 'userId', KeyType: 'HASH' }]);
     expect(custom.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
@@ -286,6 +291,10 @@ describe('serverless package', () => {
     expect(actionsOf('Console')).toEqual([]);
     expect(actionsOf('AdminSigningKeysRotate')).toEqual([]);
     expect(actionsOf('AdminUsersSessions')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:Query']);
+    // A deletion is one write; the stream function does the rest.
+    expect(actionsOf('DeleteSelf')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:UpdateItem']);
+    expect(actionsOf('AdminUsersDelete')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:UpdateItem']);
+    expect(actionsOf('TableStream')).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeStream', 'dynamodb:GetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'dynamodb:Query']);
     expect(actionsOf('AdminUsersApiKeysList')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:Query']);
     expect(actionsOf('AdminUsersApiKeysDisable')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:UpdateItem']);
     // Revoking sessions with keys, and a reset, read the user and list its keys before the one transaction.

@@ -4,5 +4,6 @@ import { json, route } from '../../lib/http';
 
 export const handler = route(async (req) => {
   const rt = await authorizeAdmin(req);
-  return json(200, await listDevices(rt, req.params.userId ?? ''));
+  const { after, limit } = req.query;
+  return json(200, await listDevices(rt, req.params.userId ?? '', { after, limit }));
 });

@@ -48,6 +48,7 @@ export async function setServerKeyDisabled(rt: Runtime, keyId: string, disabled:
 export async function deleteServerKey(rt: Runtime, keyId: string): Promise<void> {
   const { userId, name } = await pointer(rt, keyId);
   const { user } = await rt.store.getLoginState(userId);
-  if (user) await deleteUser(rt, user);
+  // A server user already being deleted is left to its cleanup.
+  if (user && user.deletedAt === undefined) await deleteUser(rt, user);
   await rt.store.forgetServerKey(keyId, name);
 }

@@ -6,7 +6,9 @@ import { withProviderId } from '../login';
 import { checkPasswordPolicy, hashPassword } from '../passwords';
 import type { Runtime } from '../runtime';
 import { ConditionFailed, type User } from '../store';
-import { liveSessionsOf } from '../sessions-list';
+import { sessionView } from '../sessions-list';
+import { isSessionLive } from '../sessions';
+import { isUserLive, liveDevice } from '../growth';
 import { deleteUser } from '../users';
 
 /** A user as the admin API shows it (protocol §14.3). */
@@ -48,9 +50,12 @@ export async function listUsers(rt: Runtime, filter: UserFilter) {
       ? (await rt.store.getCredential(readEmail(filter.email).key))?.userId
       : await rt.store.findIdentityOwner(type, id);
     const user = userId ? (await rt.store.getLoginState(userId)).user : undefined;
-    return user ? [adminUserView(user)] : [];
+    return isUserLive(user, rt.clock()) ? [adminUserView(user)] : [];
   }
+  const now = rt.clock();
+  // A user being deleted, or expired, stays listed until the background removal (or TTL) takes its item.
   const matches = (u: User) =>
+    isUserLive(u, now) &&
     (!filter.status || u.disabled === (filter.status === 'disabled')) &&
     (!filter.providerTypes?.length || u.identities.some((i) => filter.providerTypes!.includes(i.provider_type)));
   const found: User[] = [];
@@ -66,7 +71,7 @@ export async function listUsers(rt: Runtime, filter: UserFilter) {
 /** Throws UserNotFound. */
 export async function getUser(rt: Runtime, userId: string): Promise<User> {
   const user = isObjectIdHex(userId) ? (await rt.store.getLoginState(userId)).user : undefined;
-  if (!user) throw new AppError('UserNotFound', 'user not found');
+  if (!isUserLive(user, rt.clock())) throw new AppError('UserNotFound', 'user not found');
   return user;
 }
 
@@ -137,10 +142,49 @@ export async function deleteUserApiKey(rt: Runtime, userId: string, keyId: strin
   await deleteApiKey(rt, user, keyId);
 }
 
-/** The user's devices as protocol §13.3 describes them. Throws UserNotFound. */
-export async function listDevices(rt: Runtime, userId: string) {
+/** A page of an admin list: at most `limit` (1–100, 50 unless given) after the id `after`. */
+export interface ListPage {
+  after?: string;
+  limit?: string;
+}
+
+const MAX_PAGE = 100;
+
+function pageOf(page: ListPage): { after?: string; limit: number } {
+  const raw = page.limit?.trim();
+  const limit = raw === undefined || raw === '' ? PAGE : Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new AppError('InvalidParameter', `expected "limit" to be a whole number from 1 to ${MAX_PAGE}`);
+  return { after: cursor('after', page.after), limit };
+}
+
+/**
+ * Collects up to `limit` items that pass `keep`, reading pages of the store after `after`: a page short
+ * of `limit` is the last one. The next page starts after the id of the last item answered.
+ */
+async function collect<T extends { id: string }>(
+  read: (page: { after?: string; limit: number }) => Promise<{ items: T[]; next?: string }>,
+  page: { after?: string; limit: number },
+  keep: (item: T) => boolean,
+): Promise<T[]> {
+  const found: T[] = [];
+  let after = page.after;
+  do {
+    const out = await read({ after, limit: page.limit });
+    for (const item of out.items) if (found.length < page.limit && keep(item)) found.push(item);
+    after = found.length < page.limit ? out.next : undefined;
+  } while (after);
+  return found;
+}
+
+/**
+ * The user's devices as protocol §13.3 describes them, in id order, a page at a time (`limit`,
+ * `after` the last id seen); expired devices are left out. Throws UserNotFound, InvalidParameter.
+ */
+export async function listDevices(rt: Runtime, userId: string, page: ListPage = {}) {
   await getUser(rt, userId);
-  return (await rt.store.listDevices(userId)).map((d) => ({
+  const now = rt.clock();
+  const devices = await collect((p) => rt.store.pageDevices(userId, p), pageOf(page), (d) => liveDevice(d, now) !== undefined);
+  return devices.map((d) => ({
     _id: d.id,
     user_id: d.userId,
     platform: d.platform,
@@ -152,9 +196,15 @@ export async function listDevices(rt: Runtime, userId: string) {
   }));
 }
 
-/** The user's live sessions, newest first (an extension of ours). Throws UserNotFound. */
-export async function listUserSessions(rt: Runtime, userId: string) {
-  return liveSessionsOf(rt, await getUser(rt, userId));
+/**
+ * The user's live sessions, newest first, a page at a time (`limit`, `after` the last id seen; an
+ * extension of ours). Throws UserNotFound, InvalidParameter.
+ */
+export async function listUserSessions(rt: Runtime, userId: string, page: ListPage = {}) {
+  const user = await getUser(rt, userId);
+  const now = rt.clock();
+  const sessions = await collect((p) => rt.store.pageSessions(userId, p), pageOf(page), (s) => isSessionLive(s, user, now));
+  return sessions.map(sessionView);
 }
 
 /** The user's custom data document (`{}` when none). Throws UserNotFound, NotFound when custom data is off. */

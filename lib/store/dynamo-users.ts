@@ -19,7 +19,6 @@ import {
   type Key,
   listPartitions,
   apiKeyKey,
-  apiKeyLookupKey,
   credentialKey,
   deviceKey,
   identityKey,
@@ -28,7 +27,7 @@ import {
   userPartition,
 } from './keys';
 import { mergedPage } from './merged-list';
-import { EXISTS, NOT_EXISTS, type Table, type TransactItem } from './table';
+import { EXISTS, LIVE_USER, NOT_EXISTS, type Table, type TransactItem } from './table';
 import type { CustomData, UserProfile } from './types';
 
 type UserOperations = Omit<
@@ -42,6 +41,15 @@ type UserOperations = Omit<
   | 'setApiKeyDisabled'
   | 'deleteApiKey'
   | 'listServerKeys'
+  | 'getUserItem'
+  | 'userItemsPage'
+  | 'removeItems'
+  | 'removeIdentityOf'
+  | 'removeCredentialOf'
+  | 'removeCustomDataOf'
+  | 'removeDeletedUser'
+  | 'sessionsBeyond'
+  | 'devicesBeyond'
   | 'findServerKey'
   | 'forgetServerKey'
   | 'saveOAuthState'
@@ -80,12 +88,17 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       ExpressionAttributeValues: { ':userId': userId },
     });
 
-  const setProfile = (userId: string, profile: UserProfile, extra = '', values: Item = {}): TransactItem =>
+  const setProfile = (userId: string, profile: UserProfile, extra = '', values: Item = {}, tail = ''): TransactItem =>
     t.update({
       Key: userKey(userId),
-      UpdateExpression: `SET #identities = :identities, #data = :data${extra}`,
-      ConditionExpression: EXISTS,
-      ExpressionAttributeNames: { '#identities': 'identities', '#data': 'data', ...(extra ? { '#last': 'lastAuthenticationDate' } : {}) },
+      UpdateExpression: `SET #identities = :identities, #data = :data${extra}${tail}`,
+      ConditionExpression: LIVE_USER,
+      ExpressionAttributeNames: {
+        '#identities': 'identities',
+        '#data': 'data',
+        ...(extra ? { '#last': 'lastAuthenticationDate' } : {}),
+        ...(extra.includes('#exp') || tail.includes('#exp') ? { '#exp': 'expiresAt' } : {}),
+      },
       ExpressionAttributeValues: { ':identities': profile.identities, ':data': profile.data, ...values },
     });
 
@@ -105,27 +118,6 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
     return items;
   }
 
-  /** Removes what is left under a user's partition (sessions, devices, keys) in transactions of ≤ 100. */
-  async function deletePartition(pk: string): Promise<void> {
-    let start: Item | undefined;
-    do {
-      const out = await t.query({
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ProjectionExpression: 'PK, SK, keyHash',
-        Limit: 50,
-        ExclusiveStartKey: start,
-      });
-      const items = (out.Items ?? []) as (Key & { keyHash?: string })[];
-      const deletes = items.flatMap(({ PK, SK, keyHash }) => [
-        t.remove({ PK, SK }),
-        ...(keyHash ? [t.remove(apiKeyLookupKey(keyHash))] : []),
-      ]);
-      if (deletes.length) await t.transact(deletes);
-      start = out.LastEvaluatedKey;
-    } while (start);
-  }
-
   return {
     async createUserWithSession({ user, session, device, claimEmail, customData, limits }: NewUserSession) {
       const items = [t.put(userItem(user), NOT_EXISTS), ...user.identities.map((i) => t.put(identityItem(i, user.id), NOT_EXISTS))];
@@ -141,15 +133,17 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       );
     },
 
-    async startSession({ session, device, authenticatedAt, profile, limits }) {
+    async startSession({ session, device, authenticatedAt, profile, limits, userExpiresAt }) {
+      const exp = userExpiresAt === undefined ? '' : ', #exp = :exp';
+      const expValue = userExpiresAt === undefined ? {} : { ':exp': userExpiresAt };
       const touch = profile
-        ? setProfile(session.userId, profile, ', #last = :now', { ':now': authenticatedAt })
+        ? setProfile(session.userId, profile, `, #last = :now${exp}`, { ':now': authenticatedAt, ...expValue })
         : t.update({
             Key: userKey(session.userId),
-            UpdateExpression: 'SET #last = :now',
-            ConditionExpression: EXISTS,
-            ExpressionAttributeNames: { '#last': 'lastAuthenticationDate' },
-            ExpressionAttributeValues: { ':now': authenticatedAt },
+            UpdateExpression: `SET #last = :now${exp}`,
+            ConditionExpression: LIVE_USER,
+            ExpressionAttributeNames: { '#last': 'lastAuthenticationDate', ...(exp ? { '#exp': 'expiresAt' } : {}) },
+            ExpressionAttributeValues: { ':now': authenticatedAt, ...expValue },
           });
       await t.transact([touch, t.put(sessionItem(session)), t.put(deviceItem(device)), ...limitWriteItems(t, limits, session.createdAt)], ['user']);
     },
@@ -159,7 +153,8 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
     },
 
     async addIdentity({ userId, identity, profile, claimEmail }) {
-      const items = [setProfile(userId, profile), t.put(identityItem(identity, userId), NOT_EXISTS)];
+      // A linked identity is never anonymous (lib/linking.ts): the user no longer expires.
+      const items = [setProfile(userId, profile, '', {}, ' REMOVE #exp'), t.put(identityItem(identity, userId), NOT_EXISTS)];
       if (claimEmail) items.push(claim(claimEmail, userId));
       await t.transact(items, ['user', 'identity', 'credential']);
     },
@@ -195,6 +190,29 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
 
     async listSessions(userId) {
       return (await partitionItems(userId, 'SESSION#')).map(toSession);
+    },
+
+    async pageSessions(userId, { after, limit }) {
+      const out = await t.query({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': userPartition(userId), ':prefix': 'SESSION#' },
+        ExclusiveStartKey: after ? sessionKey(userId, after) : undefined,
+        ScanIndexForward: false,
+        Limit: limit,
+      });
+      const items = ((out.Items ?? []) as Item[]).map(toSession);
+      return { items, ...(out.LastEvaluatedKey && items.length ? { next: items[items.length - 1].id } : {}) };
+    },
+
+    async pageDevices(userId, { after, limit }) {
+      const out = await t.query({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': userPartition(userId), ':prefix': 'DEVICE#' },
+        ExclusiveStartKey: after ? deviceKey(userId, after) : undefined,
+        Limit: limit,
+      });
+      const items = ((out.Items ?? []) as Item[]).map(toDevice);
+      return { items, ...(out.LastEvaluatedKey && items.length ? { next: items[items.length - 1].id } : {}) };
     },
 
     endSession: (userId, sessionId) => t.deleteIf(sessionKey(userId, sessionId)),
@@ -242,23 +260,23 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       return item ? toCredential(item) : undefined;
     },
 
-    async deleteUser(user, emailKeys, options) {
+    async markUserDeleted(userId, at) {
       try {
-        await t.transact(
-          [
-            t.remove(userKey(user.id), EXISTS),
-            ...user.identities.map((i) => t.remove(identityKey(i.provider_type, i.id))),
-            ...emailKeys.map((e) => t.remove(credentialKey(e))),
-            ...(custom && options?.customData ? [t.removeIn(custom.table, customKey(user.id))] : []),
-          ],
-          ['user'],
+        await t.updateOne(
+          {
+            Key: userKey(userId),
+            UpdateExpression: 'SET #deleted = :at, #after = :at REMOVE #exp',
+            ConditionExpression: LIVE_USER,
+            ExpressionAttributeNames: { '#deleted': 'deletedAt', '#after': 'sessionsValidAfter', '#exp': 'expiresAt' },
+            ExpressionAttributeValues: { ':at': at },
+          },
+          'user',
         );
+        return true;
       } catch (error) {
         if (error instanceof ConditionFailed) return false;
         throw error;
       }
-      await deletePartition(userPartition(user.id));
-      return true;
     },
 
     // Disabling also writes the revocation marker, in the same update: enabling again revives no session.

@@ -2,6 +2,7 @@ import type { ApiKey, Credential, CustomData, Device, Identity, LimitCounter, Li
 
 export type * from './types';
 export { ConditionFailed, StoreUnavailable } from './errors';
+export { type TableChange, type StreamRecord, changeOf } from './stream';
 
 /** Storage shaped by Gatehouse's access patterns (README, "Data model"). */
 export interface Store {
@@ -15,12 +16,20 @@ export interface Store {
    * Opens a session on an existing user and records the login, with the user's refreshed identities
    * and data when given; ConditionFailed('user') if the user is gone.
    */
-  startSession(input: { session: Session; device: Device; authenticatedAt: number; profile?: UserProfile; limits?: LimitWrites }): Promise<void>;
+  startSession(input: {
+    session: Session;
+    device: Device;
+    authenticatedAt: number;
+    profile?: UserProfile;
+    limits?: LimitWrites;
+    /** The user's new expiry (an anonymous user's, pushed back by each login). */
+    userExpiresAt?: number;
+  }): Promise<void>;
   /** The id of the user owning an identity, if any (strongly consistent). */
   findIdentityOwner(providerType: string, identityId: string): Promise<string | undefined>;
   /**
    * Attaches a new identity to an existing user, with the merged profile, in one transaction (and
-   * claims `claimEmail`'s credential). ConditionFailed('user' | 'identity' | 'credential').
+   * claims `claimEmail`'s credential); the user stops expiring. ConditionFailed('user' | 'identity' | 'credential').
    */
   addIdentity(input: { userId: string; identity: Identity; profile: UserProfile; claimEmail?: string }): Promise<void>;
   /** What a login of an existing user reads, in one round trip: the user, its device and API key. */
@@ -69,10 +78,36 @@ export interface Store {
    */
   revokeAccess(input: { userId: string; at: number; disableApiKeys: boolean; password?: { emailKey: string; passwordHash: string } }): Promise<boolean>;
   /**
-   * Deletes the user, its identity lookups and credentials in one transaction, then its sessions
-   * and devices in bounded batches. False when the user did not exist.
+   * Deletes a user in one small write: marks the user item deleted at `at` (ms), which also revokes
+   * every session, so the user is gone for every read at once; the table's stream then drives the
+   * removal of the rest (lib/cleanup.ts). False when there is no such live user.
    */
-  deleteUser(user: User, emailKeys: string[], options?: { customData: boolean }): Promise<boolean>;
+  markUserDeleted(userId: string, at: number): Promise<boolean>;
+  /** The user item as it is, deleted or expired included (the cleanup reads it). */
+  getUserItem(userId: string): Promise<User | undefined>;
+  /**
+   * One page of the keys under a user's partition, the user item left out, and the secret lookups of
+   * the API keys among them; `start` is the `next` of the page before.
+   */
+  userItemsPage(userId: string, start?: string, limit?: number): Promise<{ keys: ItemRef[]; lookups: ItemRef[]; next?: string }>;
+  /** Deletes items by key, 25 a request (what is already gone counts as deleted); `onWrite` runs before each request. */
+  removeItems(keys: ItemRef[], onWrite?: () => void): Promise<void>;
+  /** Deletes an identity lookup unless another user owns it by now; false when one does. */
+  removeIdentityOf(userId: string, providerType: string, identityId: string): Promise<boolean>;
+  /** Deletes an email/password credential unless another user owns it by now; false when one does. */
+  removeCredentialOf(userId: string, emailKey: string): Promise<boolean>;
+  /** Deletes the user's custom data document (when custom data is configured). */
+  removeCustomDataOf(userId: string): Promise<void>;
+  /** Deletes the user item if it is still the one deleted at `deletedAt` (or already gone). */
+  removeDeletedUser(userId: string, deletedAt: number): Promise<boolean>;
+  /** The keys of the user's sessions beyond the `keep` newest. */
+  sessionsBeyond(userId: string, keep: number): Promise<ItemRef[]>;
+  /** The keys of the user's devices beyond the `keep` most recently seen. */
+  devicesBeyond(userId: string, keep: number): Promise<ItemRef[]>;
+  /** A page of the user's sessions, newest first, after the session id `after`. */
+  pageSessions(userId: string, page: { after?: string; limit: number }): Promise<{ items: Session[]; next?: string }>;
+  /** A page of the user's devices in id order, after the device id `after`. */
+  pageDevices(userId: string, page: { after?: string; limit: number }): Promise<{ items: Device[]; next?: string }>;
   /**
    * Creates an API key with its name reservation and secret lookup; a user key also counts against
    * the user's limit, a server key creates its server user and counts against the app's. ConditionFailed('limit' | 'name').
@@ -112,6 +147,12 @@ export interface Store {
    * `windowEndsAt` when there is none or the last has ended; answers the counter afterwards.
    */
   countLimit(id: string, windowEndsAt: number, now: number): Promise<LimitCounter>;
+}
+
+/** The key of one table item, as the cleanup passes it back to removeItems. */
+export interface ItemRef {
+  PK: string;
+  SK: string;
 }
 
 export interface AppSettings {

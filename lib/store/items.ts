@@ -17,6 +17,8 @@ export function userItem(user: User): Item {
     lastAuthenticationDate: user.lastAuthenticationDate,
     disabled: user.disabled,
     ...(user.sessionsValidAfter === undefined ? {} : { sessionsValidAfter: user.sessionsValidAfter }),
+    ...(user.expiresAt === undefined ? {} : { expiresAt: user.expiresAt }),
+    ...(user.deletedAt === undefined ? {} : { deletedAt: user.deletedAt }),
   };
 }
 
@@ -38,6 +40,8 @@ export function toUser(item: Item): User {
     lastAuthenticationDate: item.lastAuthenticationDate as number,
     disabled: item.disabled === true,
     sessionsValidAfter: item.sessionsValidAfter as number | undefined,
+    ...(item.expiresAt === undefined ? {} : { expiresAt: item.expiresAt as number }),
+    ...(item.deletedAt === undefined ? {} : { deletedAt: item.deletedAt as number }),
   };
 }
 

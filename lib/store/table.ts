@@ -1,5 +1,7 @@
 import {
   BatchGetCommand,
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
   type BatchGetCommandOutput,
   DeleteCommand,
   type DeleteCommandInput,
@@ -21,6 +23,8 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 
 export const NOT_EXISTS = 'attribute_not_exists(PK)';
 export const EXISTS = 'attribute_exists(PK)';
+/** A user item that exists and is not being deleted: what every write that adds to a user requires. */
+export const LIVE_USER = 'attribute_exists(PK) AND attribute_not_exists(deletedAt)';
 
 const RETRYABLE = new Set([
   'ProvisionedThroughputExceededException',
@@ -73,6 +77,10 @@ export function createTable(doc: DynamoDBDocumentClient, name: string) {
 
     async getIn(table: string, key: Item): Promise<Item | undefined> {
       return (await guard(doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true })))).Item;
+    },
+
+    async removeOneIn(table: string, key: Item): Promise<void> {
+      await guard(doc.send(new DeleteCommand({ TableName: table, Key: key })));
     },
 
     async putInOne(table: string, item: Item): Promise<void> {
@@ -174,6 +182,25 @@ export function createTable(doc: DynamoDBDocumentClient, name: string) {
 
     async query(input: Omit<QueryCommandInput, 'TableName'>) {
       return guard(doc.send(new QueryCommand({ TableName: name, ...input })));
+    },
+
+    /**
+     * Deletes items by key with BatchWriteItem, 25 a request, retrying unprocessed ones; deleting an
+     * item that is not there succeeds, so a repeat is harmless. `onWrite` is called before each request.
+     */
+    async removeMany(keys: Key[], onWrite?: () => void): Promise<void> {
+      for (let i = 0; i < keys.length; i += 25) {
+        let request: NonNullable<BatchWriteCommandOutput['UnprocessedItems']>[string] | undefined = keys
+          .slice(i, i + 25)
+          .map((key) => ({ DeleteRequest: { Key: { PK: key.PK, SK: key.SK } } }));
+        for (let attempt = 0; request?.length; attempt++) {
+          if (attempt >= 6) throw new StoreUnavailable(new Error('batch write left items unprocessed'));
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+          onWrite?.();
+          const out: BatchWriteCommandOutput = await guard(doc.send(new BatchWriteCommand({ RequestItems: { [name]: request } })));
+          request = out.UnprocessedItems?.[name];
+        }
+      }
     },
 
     /** BatchGetItem on this table. */

@@ -19,6 +19,13 @@ export interface User {
   disabled: boolean;
   /** Sessions created before this instant (ms) are revoked: revoke-all is one write. */
   sessionsValidAfter?: number;
+  /**
+   * Unix seconds after which the user is gone (an anonymous user that has not logged in for the
+   * configured time); DynamoDB's TTL removes the item some time after, code treats it as gone at once.
+   */
+  expiresAt?: number;
+  /** Set (ms) by a deletion: the user is gone at once, its items are removed in the background. */
+  deletedAt?: number;
 }
 
 /** The parts of a user that logins and links rewrite. */
@@ -50,6 +57,8 @@ export interface Device {
   platformVersion?: string;
   sdkVersion?: string;
   lastSeen: number;
+  /** Unix seconds: a device not seen at a login until then expires (TTL removes it, code ignores it at once). */
+  expiresAt?: number;
 }
 
 /** An email/password account; `userId` is set by the first login (until then it can still be linked). */

@@ -118,6 +118,30 @@ describe('admin console (Chromium, realm-web 2.0.1)', () => {
     expect((await newApp().logIn(Realm.Credentials.emailPassword(email, PASSWORD))).id).toBe(user.id);
   }, 60_000);
 
+  it('pages a user’s sessions and devices: the first 25, then “Show more” for the rest', async () => {
+    const { email, user } = await emailUser();
+    // 26 more logins without a device id: 27 sessions and 27 devices.
+    for (let i = 0; i < 26; i++) await newApp().logIn(Realm.Credentials.emailPassword(email, PASSWORD));
+    await go('Users');
+    await page.getByLabel('Email, user id or provider:identity').fill(email);
+    await page.getByLabel('Email, user id or provider:identity').press('Enter');
+    await (await rowWith(email)).getByRole('link', { name: user.id }).click();
+    await page.getByRole('heading', { level: 1, name: `User ${user.id}` }).waitFor();
+    const sessions = page.getByRole('table', { name: 'Live sessions, newest first' }).getByRole('row');
+    const devices = page.getByRole('table', { name: 'Devices' }).getByRole('row');
+    // A header row and a row per item.
+    expect(await sessions.count()).toBe(26);
+    expect(await devices.count()).toBe(26);
+    await page.getByRole('button', { name: 'Show more sessions' }).click();
+    await expect.poll(() => sessions.count()).toBe(28);
+    expect(await page.getByRole('button', { name: 'Show more sessions' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Show more devices' }).click();
+    await expect.poll(() => devices.count()).toBe(28);
+    const ids = await page.getByRole('table', { name: 'Live sessions, newest first' }).locator('tbody th').allTextContents();
+    expect(new Set(ids).size).toBe(27);
+    await screenshot(page, '02b-user-sessions-paged');
+  }, 120_000);
+
   it('marks an address that mixes scripts in the users list and on the user page', async () => {
     const email = uniqueEmail('p\u0430ypal');
     const app = newApp();

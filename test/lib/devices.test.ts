@@ -19,8 +19,8 @@ describe('readDeviceInfo', () => {
 describe('deviceForLogin', () => {
   it('keeps a known device id and mints one otherwise', () => {
     const known = { id: '65a0c0ffee00000000000abc', userId: 'u', lastSeen: 1 };
-    expect(deviceForLogin('u', { platform: 'node' }, known, 5)).toEqual({ ...known, platform: 'node', lastSeen: 5 });
-    expect(deviceForLogin('u', { deviceId: known.id }, undefined, 5).id).not.toBe(known.id);
+    expect(deviceForLogin('u', { platform: 'node' }, known, 5, 99)).toEqual({ ...known, platform: 'node', lastSeen: 5, expiresAt: 99 });
+    expect(deviceForLogin('u', { deviceId: known.id }, undefined, 5, 99).id).not.toBe(known.id);
   });
 });
 

@@ -1,5 +1,5 @@
 import { ApiError, api } from '../api';
-import { code, h, table, when } from '../dom';
+import { type Child, code, h, table, when } from '../dom';
 import { go, heading } from '../nav';
 import { act, announce, confirmAction, confirmWithOption, errorText, rerender } from '../ui';
 import { type AdminUser, emailOf, emailView, providersOf, stateOf } from '../users';
@@ -69,26 +69,88 @@ function keyTable(user: AdminUser, keys: ApiKey[], refresh: () => Promise<void>)
   return table('API keys', ['Name', 'Key id', 'State', 'Actions'], rows, 'No API keys.');
 }
 
+/** Rows of a list the admin API pages (`limit`, `after`): a page at first, "Show more" for the next. */
+export const LIST_PAGE = 25;
+
+interface PagedList<T> {
+  path: string;
+  first: T[];
+  idOf: (item: T) => string;
+  rowOf: (item: T) => Child[];
+  caption: string;
+  columns: string[];
+  empty: string;
+  /** Names the button: "Show more sessions". */
+  noun: string;
+}
+
+function pagedTable<T>(list: PagedList<T>): HTMLElement {
+  const items = [...list.first];
+  const wrap = h('div');
+  function render(more: boolean): void {
+    const children: Node[] = [table(list.caption, list.columns, items.map(list.rowOf), list.empty)];
+    if (more) {
+      const button = h('button', { type: 'button', class: 'small', 'data-key': `more-${list.noun}` }, `Show more ${list.noun}`);
+      button.addEventListener('click', async () => {
+        button.setAttribute('disabled', '');
+        try {
+          const page = await api<T[]>('GET', `${list.path}?${new URLSearchParams({ limit: String(LIST_PAGE), after: list.idOf(items[items.length - 1]) })}`);
+          items.push(...page);
+          render(page.length === LIST_PAGE);
+          announce(`${items.length} ${list.noun} shown.`);
+          (wrap.querySelector('button') ?? wrap.querySelector('table'))?.focus?.();
+        } catch (error) {
+          button.removeAttribute('disabled');
+          announce(errorText(error), 'error');
+        }
+      });
+      children.push(h('p', { class: 'paging' }, button));
+    }
+    wrap.replaceChildren(...children);
+  }
+  render(list.first.length === LIST_PAGE);
+  return wrap;
+}
+
 async function sections(id: string, refresh: () => Promise<void>): Promise<Node[]> {
   const base = `/users/${id}`;
+  const firstPage = `?limit=${LIST_PAGE}`;
   const [user, devices, sessions, keys, custom] = await Promise.all([
     api<AdminUser>('GET', base),
-    api<Device[]>('GET', `${base}/devices`),
-    api<Session[]>('GET', `${base}/sessions`),
+    api<Device[]>('GET', `${base}/devices${firstPage}`),
+    api<Session[]>('GET', `${base}/sessions${firstPage}`),
     api<ApiKey[]>('GET', `${base}/api_keys`),
     api<Record<string, unknown>>('GET', `${base}/custom_data`).catch((error: unknown) => (error instanceof ApiError && error.code === 'NotFound' ? undefined : Promise.reject(error))),
   ]);
   const identities = user.identities.map((i) => [i.provider_type, h('span', { class: 'id' }, i.id), i.provider_data ? code(i.provider_data) : '–']);
-  const deviceRows = devices.map((d) => [h('span', { class: 'id' }, d._id), d.platform || '–', d.platform_version || '–', d.sdk_version || '–', d.app_version || '–', when(d.last_seen)]);
-  const sessionRows = sessions.map((s) => [h('span', { class: 'id' }, s.id), h('span', { class: 'id' }, s.device_id), when(s.created), when(s.expires)]);
+  const deviceTable = pagedTable<Device>({
+    path: `${base}/devices`,
+    first: devices,
+    idOf: (d) => d._id,
+    rowOf: (d) => [h('span', { class: 'id' }, d._id), d.platform || '–', d.platform_version || '–', d.sdk_version || '–', d.app_version || '–', when(d.last_seen)],
+    caption: 'Devices',
+    columns: ['Device id', 'Platform', 'Platform version', 'SDK', 'App version', 'Last seen (UTC)'],
+    empty: 'No devices.',
+    noun: 'devices',
+  });
+  const sessionTable = pagedTable<Session>({
+    path: `${base}/sessions`,
+    first: sessions,
+    idOf: (s) => s.id,
+    rowOf: (s) => [h('span', { class: 'id' }, s.id), h('span', { class: 'id' }, s.device_id), when(s.created), when(s.expires)],
+    caption: 'Live sessions, newest first',
+    columns: ['Session id', 'Device', 'Started (UTC)', 'Expires (UTC)'],
+    empty: 'No live sessions.',
+    noun: 'sessions',
+  });
   return [
     summary(user),
     actions(user, keys, refresh),
     h('section', { 'aria-labelledby': 'identities' }, h('h2', { id: 'identities' }, 'Identities'), table('Identities', ['Provider', 'Identity id', 'Provider data'], identities, 'No identities.')),
     h('section', { 'aria-labelledby': 'data' }, h('h2', { id: 'data' }, 'Data'), code(user.data ?? {})),
-    h('section', { 'aria-labelledby': 'sessions' }, h('h2', { id: 'sessions' }, 'Sessions'), table('Live sessions, newest first', ['Session id', 'Device', 'Started (UTC)', 'Expires (UTC)'], sessionRows, 'No live sessions.')),
+    h('section', { 'aria-labelledby': 'sessions' }, h('h2', { id: 'sessions' }, 'Sessions'), sessionTable),
     h('section', { 'aria-labelledby': 'keys' }, h('h2', { id: 'keys' }, 'API keys'), keyTable(user, keys, refresh)),
-    h('section', { 'aria-labelledby': 'devices' }, h('h2', { id: 'devices' }, 'Devices'), table('Devices', ['Device id', 'Platform', 'Platform version', 'SDK', 'App version', 'Last seen (UTC)'], deviceRows, 'No devices.')),
+    h('section', { 'aria-labelledby': 'devices' }, h('h2', { id: 'devices' }, 'Devices'), deviceTable),
     h('section', { 'aria-labelledby': 'custom' }, h('h2', { id: 'custom' }, 'Custom user data'), custom === undefined ? h('p', { class: 'empty' }, 'Custom user data is not enabled.') : Object.keys(custom).length ? code(custom) : h('p', { class: 'empty' }, 'No document.')),
   ];
 }

@@ -92,18 +92,19 @@ describe('dynamo store', () => {
     expect(await partition(user.id)).toEqual([]);
   });
 
-  it('deletes a user with all of its items, even past one transaction', async () => {
+  it('deletes a user in one write that also refuses every later session, identity or key on it', async () => {
     const user = newUser();
     await create(user);
-    for (let i = 0; i < 120; i++) {
-      const session = sessionFor(user);
-      await store.startSession({ session, device: { id: session.deviceId, userId: user.id, lastSeen: 1 }, authenticatedAt: 2 });
-    }
-    expect(await store.deleteUser(user, [])).toBe(true);
-    expect(await partition(user.id)).toEqual([]);
-    expect((await doc.send(new GetCommand({ TableName: table, Key: identityKey('anon-user', user.identities[0].id) }))).Item).toBeUndefined();
-    expect(await store.deleteUser(user, [])).toBe(false);
-  }, 60_000);
+    const at = Date.now();
+    expect(await store.markUserDeleted(user.id, at)).toBe(true);
+    expect(await store.markUserDeleted(user.id, at + 1)).toBe(false);
+    expect(await store.getUserItem(user.id)).toMatchObject({ id: user.id, deletedAt: at, sessionsValidAfter: at });
+    const session = sessionFor(user);
+    await expect(store.startSession({ session, device: { id: session.deviceId, userId: user.id, lastSeen: 1 }, authenticatedAt: 2 })).rejects.toEqual(new ConditionFailed('user'));
+    const identity = { id: newObjectId(), provider_type: 'custom-token', provider_id: 'p' };
+    await expect(store.addIdentity({ userId: user.id, identity, profile: { identities: [...user.identities, identity], data: {} } })).rejects.toEqual(new ConditionFailed('user'));
+    expect(await store.markUserDeleted(newObjectId(), at)).toBe(false);
+  });
 
   it('pages through users in id order, each exactly once', async () => {
     const ids = new Set<string>();
