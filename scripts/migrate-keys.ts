@@ -28,6 +28,12 @@ if (!table) {
   process.exit(2);
 }
 const doc = createDocumentClient({ tableName: table, region: process.env.AWS_REGION ?? 'us-east-1', endpoint });
-const moved = await migrateListKeys(doc, table);
+// Anonymous users from before expiry existed expire as their next login would have them (GATEHOUSE_ANONYMOUS_USER_TTL_DAYS, 90).
+const days = Number(process.env.GATEHOUSE_ANONYMOUS_USER_TTL_DAYS ?? 90);
+if (!Number.isInteger(days) || days < 1 || days > 3650) {
+  console.error('GATEHOUSE_ANONYMOUS_USER_TTL_DAYS must be an integer from 1 to 3650');
+  process.exit(2);
+}
+const moved = await migrateListKeys(doc, table, { anonymousUserTtlSeconds: days * 86_400 });
 console.log(`moved ${moved.users} users and ${moved.pending} pending registrations to the sharded lists of ${table}`);
 doc.destroy();

@@ -2,7 +2,7 @@ import type { Store } from './index';
 import { ConditionFailed, StoreUnavailable } from './errors';
 import { apiKeyItem, identityItem, toApiKey, userItem, userListItem } from './items';
 import { SERVER_KEYS_PARTITION, SERVER_KEY_COUNT_KEY, apiKeyKey, apiKeyLookupKey, apiKeyNameKey, credentialKey, serverKeyKey, serverKeyNameKey, userKey } from './keys';
-import { EXISTS, LIVE_USER, NOT_EXISTS, type Table, type TransactItem } from './table';
+import { EXISTS, LIVE_USER, LIVE_USER_NAMES, NOT_EXISTS, type Table, type TransactItem } from './table';
 
 type ApiKeyOperations = Pick<
   Store,
@@ -109,7 +109,7 @@ export function apiKeyOperations(t: Table): ApiKeyOperations {
               Key: userKey(key.userId),
               UpdateExpression: 'ADD #count :one',
               ConditionExpression: `${LIVE_USER} AND (attribute_not_exists(#count) OR #count < :limit)`,
-              ExpressionAttributeNames: { '#count': 'apiKeyCount' },
+              ExpressionAttributeNames: { ...LIVE_USER_NAMES, '#count': 'apiKeyCount' },
               ExpressionAttributeValues: { ':one': 1, ':limit': limit ?? 20 },
             }),
           ];

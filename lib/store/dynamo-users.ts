@@ -27,7 +27,7 @@ import {
   userPartition,
 } from './keys';
 import { mergedPage } from './merged-list';
-import { EXISTS, LIVE_USER, NOT_EXISTS, type Table, type TransactItem } from './table';
+import { EXISTS, LIVE_USER, LIVE_USER_NAMES, NOT_EXISTS, type Table, type TransactItem } from './table';
 import type { CustomData, UserProfile } from './types';
 
 type UserOperations = Omit<
@@ -94,6 +94,7 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       UpdateExpression: `SET #identities = :identities, #data = :data${extra}${tail}`,
       ConditionExpression: LIVE_USER,
       ExpressionAttributeNames: {
+        ...LIVE_USER_NAMES,
         '#identities': 'identities',
         '#data': 'data',
         ...(extra ? { '#last': 'lastAuthenticationDate' } : {}),
@@ -142,7 +143,7 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
             Key: userKey(session.userId),
             UpdateExpression: `SET #last = :now${exp}`,
             ConditionExpression: LIVE_USER,
-            ExpressionAttributeNames: { '#last': 'lastAuthenticationDate', ...(exp ? { '#exp': 'expiresAt' } : {}) },
+            ExpressionAttributeNames: { ...LIVE_USER_NAMES, '#last': 'lastAuthenticationDate', ...(exp ? { '#exp': 'expiresAt' } : {}) },
             ExpressionAttributeValues: { ':now': authenticatedAt, ...expValue },
           });
       await t.transact([touch, t.put(sessionItem(session)), t.put(deviceItem(device)), ...limitWriteItems(t, limits, session.createdAt)], ['user']);

@@ -9,8 +9,14 @@ import { EXISTS, createTable } from './table';
  * listed under GSI1 `USERS` gets its pointer item and loses its own GSI1 keys, in one transaction;
  * each pending registration under `PENDING` moves to a shard. Listing merges the old keys meanwhile, so
  * it can run while the stack serves; it only reads the old keys, so a second run finds nothing to do.
+ * With `anonymousUserTtlSeconds`, an anonymous user written before expiry existed gets its `expiresAt`
+ * (last login + that time) in the same transaction, as its next login would set it (README, "Growth").
  */
-export async function migrateListKeys(doc: DynamoDBDocumentClient, tableName: string): Promise<{ users: number; pending: number }> {
+export async function migrateListKeys(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  options: { anonymousUserTtlSeconds?: number } = {},
+): Promise<{ users: number; pending: number }> {
   const t = createTable(doc, tableName);
   const moved = { users: 0, pending: 0 };
   for (const [partition, kind] of [
@@ -32,8 +38,17 @@ export async function migrateListKeys(doc: DynamoDBDocumentClient, tableName: st
         try {
           if (kind === 'users') {
             const id = item.GSI1SK as string;
+            const identities = (item.identities ?? []) as { provider_type?: string }[];
+            const anonymous = identities.length > 0 && identities.every((i) => i.provider_type === 'anon-user');
+            const ttl = options.anonymousUserTtlSeconds;
+            const expires = anonymous && ttl !== undefined && item.expiresAt === undefined && typeof item.lastAuthenticationDate === 'number';
             await t.transact([
-              t.update({ Key: userKey(id), UpdateExpression: 'REMOVE GSI1PK, GSI1SK', ConditionExpression: `${EXISTS} AND GSI1PK = :old`, ExpressionAttributeValues: { ':old': partition } }),
+              t.update({
+                Key: userKey(id),
+                UpdateExpression: expires ? 'REMOVE GSI1PK, GSI1SK SET expiresAt = if_not_exists(expiresAt, :exp)' : 'REMOVE GSI1PK, GSI1SK',
+                ConditionExpression: `${EXISTS} AND GSI1PK = :old`,
+                ExpressionAttributeValues: { ':old': partition, ...(expires ? { ':exp': (item.lastAuthenticationDate as number) + ttl! } : {}) },
+              }),
               t.put(userListItem(id)),
             ]);
           } else {

@@ -24,7 +24,9 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 export const NOT_EXISTS = 'attribute_not_exists(PK)';
 export const EXISTS = 'attribute_exists(PK)';
 /** A user item that exists and is not being deleted: what every write that adds to a user requires. */
-export const LIVE_USER = 'attribute_exists(PK) AND attribute_not_exists(deletedAt)';
+export const LIVE_USER = 'attribute_exists(PK) AND attribute_not_exists(#deleted)';
+/** The attribute name LIVE_USER's placeholder stands for: add it to the expression's names. */
+export const LIVE_USER_NAMES = { '#deleted': 'deletedAt' } as const;
 
 const RETRYABLE = new Set([
   'ProvisionedThroughputExceededException',

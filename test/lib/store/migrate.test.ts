@@ -13,13 +13,13 @@ const store = createDynamoStore(doc, table);
 const justBefore = (id: string) => (BigInt(`0x${id}`) - 1n).toString(16).padStart(24, '0');
 
 /** Items as the table held them before the user list was sharded: the user itself under `USERS`. */
-async function legacyUser(): Promise<string> {
+async function legacyUser(identities: object[] = []): Promise<string> {
   const id = newObjectId();
   const now = Math.floor(Date.now() / 1000);
   await doc.send(
     new PutCommand({
       TableName: table,
-      Item: { ...userKey(id), type: 'user', GSI1PK: 'USERS', GSI1SK: id, userId: id, userType: 'normal', identities: [], data: {}, creationDate: now, lastAuthenticationDate: now, disabled: false },
+      Item: { ...userKey(id), type: 'user', GSI1PK: 'USERS', GSI1SK: id, userId: id, userType: 'normal', identities, data: {}, creationDate: now, lastAuthenticationDate: now, disabled: false },
     }),
   );
   return id;
@@ -63,5 +63,14 @@ describe('moving a table to the sharded user list', () => {
     expect((await store.listUsers({ after: justBefore(b), limit: 1 })).users[0]?.id).toBe(b);
     expect((await store.listPending(justBefore(pending.registration), 1))[0]?.identityId).toBe(pending.registration);
     expect(await migrateListKeys(doc, table)).toEqual({ users: 0, pending: 0 });
+  });
+
+  it('gives an anonymous user from before expiry existed its expiry, last login + the TTL, and no other user one', async () => {
+    const anonymous = await legacyUser([{ id: newObjectId(), provider_type: 'anon-user', provider_id: 'p' }]);
+    const linked = await legacyUser([{ id: newObjectId(), provider_type: 'anon-user', provider_id: 'p' }, { id: 'x@example.test', provider_type: 'local-userpass', provider_id: 'q' }]);
+    await migrateListKeys(doc, table, { anonymousUserTtlSeconds: 90 * 86_400 });
+    const user = await item(userKey(anonymous));
+    expect(user?.expiresAt).toBe((user?.lastAuthenticationDate as number) + 90 * 86_400);
+    expect(await item(userKey(linked))).not.toHaveProperty('expiresAt');
   });
 });
