@@ -117,6 +117,14 @@ describe('password reset', () => {
     await expect(registerUser(rt, uniqueEmail('weak'), 'seven77')).rejects.toMatchObject({ code: 'BadRequest', message: 'password must be between 8 and 128 characters' });
   });
 
+  it('reset/send says "please use reset password via function" when resets go through the function and no URL is set', async () => {
+    const rt = await withUserpass({ resetPasswordUrl: undefined, runResetFunction: true, resetFunctionName: 'gatehouse-local-exampleResetPassword' });
+    const user = await emailUser();
+    for (const email of [user.email, uniqueEmail('ghost')]) {
+      await expect(sendResetEmail(rt, email)).rejects.toMatchObject({ code: 'BadRequest', message: 'please use reset password via function' });
+    }
+  });
+
   it('under the app-services policy takes any password of 6 to 128 characters, as App Services did', async () => {
     const rt = await withUserpass({}, 0, { GATEHOUSE_PASSWORD_POLICY: 'app-services' });
     for (const password of ['password', 'hunter2', '123456', 'x'.repeat(128)]) {
