@@ -91,6 +91,7 @@ export async function resendConfirmationEmail(rt: Runtime, email: string): Promi
 export async function retryConfirmationFunction(rt: Runtime, email: string): Promise<void> {
   requireProvider(rt.config.providers, USERPASS);
   const settings = rt.config.providers.userpass;
+  readEmail(email); // a malformed address is refused as on every other route, before it is echoed
   if (settings.autoConfirm) {
     throw new AppError('BadRequest', `cannot run confirmation for ${email}: automatic confirmation is enabled`);
   }
