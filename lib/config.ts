@@ -29,6 +29,11 @@ export interface Config {
   readonly signingKeysCacheSeconds: number;
   readonly accessTokenSeconds: number;
   readonly refreshTokenSeconds: number;
+  /**
+   * `gatehouse` (the default) also refuses the most common passwords; `app-services` accepts what App
+   * Services accepted: any password of 6 to 128 characters.
+   */
+  readonly passwordPolicy: PasswordPolicy;
   readonly passwordMinLength: number;
   readonly passwordMaxLength: number;
   /** How long the authorizer may trust a session check before asking DynamoDB again. */
@@ -109,6 +114,17 @@ function limits(env: Env): LimitRules {
     out[name] = Object.freeze(rule as unknown as LimitRule);
   }
   return Object.freeze(out) as LimitRules;
+}
+
+export const PASSWORD_POLICIES = ['gatehouse', 'app-services'] as const;
+export type PasswordPolicy = (typeof PASSWORD_POLICIES)[number];
+
+function passwordPolicy(env: Env): PasswordPolicy {
+  const raw = env.GATEHOUSE_PASSWORD_POLICY?.trim() || 'gatehouse';
+  if (!(PASSWORD_POLICIES as readonly string[]).includes(raw)) {
+    throw new ConfigError(`configuration: GATEHOUSE_PASSWORD_POLICY must be ${PASSWORD_POLICIES.join(' or ')}, got "${raw}"`);
+  }
+  return raw as PasswordPolicy;
 }
 
 export interface Trigger {
@@ -273,7 +289,9 @@ export function loadConfig(env: Env, values?: SecretValues): Config {
   const sources = secretSources(env);
   const appId = env.GATEHOUSE_APP_ID?.trim() || 'gatehouse-local';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(appId)) throw new ConfigError('configuration: GATEHOUSE_APP_ID has bad characters');
-  const passwordMinLength = integer(env, 'GATEHOUSE_PASSWORD_MIN_LENGTH', 8, 6, 128);
+  const policy = passwordPolicy(env);
+  // App Services' minimum was 6; an explicit GATEHOUSE_PASSWORD_MIN_LENGTH still wins under either policy.
+  const passwordMinLength = integer(env, 'GATEHOUSE_PASSWORD_MIN_LENGTH', policy === 'app-services' ? 6 : 8, 6, 128);
   const publicUrl = env.GATEHOUSE_PUBLIC_URL?.trim();
   const lifetimes = rotationLifetimes(env);
   return Object.freeze({
@@ -292,6 +310,7 @@ export function loadConfig(env: Env, values?: SecretValues): Config {
     signingKeysCacheSeconds: lifetimes.cacheSeconds,
     accessTokenSeconds: lifetimes.accessTokenSeconds,
     refreshTokenSeconds: lifetimes.refreshTokenSeconds,
+    passwordPolicy: policy,
     passwordMinLength,
     passwordMaxLength: 128,
     sessionCheckCacheMs: integer(env, 'GATEHOUSE_SESSION_CHECK_CACHE_MS', 1000, 0, 60_000),

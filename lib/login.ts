@@ -98,7 +98,12 @@ function refreshedProfile(rt: Runtime, user: User, proven: ProvenIdentity | unde
   const { provider_type: type, id, provider_data } = proven.identity;
   const known = user.identities.some((i) => i.provider_type === type && i.id === id);
   const identities = known
-    ? user.identities.map((i) => (i.provider_type === type && i.id === id && provider_data ? { ...i, provider_data } : i))
+    ? user.identities.map((i) =>
+        i.provider_type === type && i.id === id && provider_data
+          ? // Apple tells the name (and, with some flows, the email) only at the first authorization: keep what it said.
+            { ...i, provider_data: type === 'oauth2-apple' ? { ...i.provider_data, ...provider_data } : provider_data }
+          : i,
+      )
     : [...user.identities, withProviderId(rt, proven.identity)];
   const profile = { identities, data: { ...user.data, ...proven.data } };
   return JSON.stringify(profile) === JSON.stringify({ identities: user.identities, data: user.data }) ? undefined : profile;

@@ -45,8 +45,9 @@ function commonPasswords(): Set<string> {
 }
 
 /**
- * Enforces the policy: length in characters (never truncated), and not one of the most common
- * passwords. Throws BadRequest.
+ * Enforces the policy: length in characters (never truncated) and, under the default `gatehouse`
+ * policy, not one of the most common passwords (the `app-services` policy checks the length only).
+ * Throws BadRequest.
  */
 export function checkPasswordPolicy(password: string, config: Config): void {
   const length = [...password].length;
@@ -56,5 +57,5 @@ export function checkPasswordPolicy(password: string, config: Config): void {
       `password must be between ${config.passwordMinLength} and ${config.passwordMaxLength} characters`,
     );
   }
-  if (commonPasswords().has(password.toLowerCase())) throw new AppError('BadRequest', 'password is too common, choose another one');
+  if (config.passwordPolicy === 'gatehouse' && commonPasswords().has(password.toLowerCase())) throw new AppError('BadRequest', 'password is too common, choose another one');
 }

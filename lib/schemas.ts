@@ -22,6 +22,8 @@ export const schemas = {
   customTokenLogin: v.object({ token: text, options }),
   facebookLogin: v.object({ accessToken: text, options }),
   googleLogin: v.object({ id_token: optionalText, authCode: optionalText, options }),
+  /** realm-web's `Credentials.apple(idToken)`; a native app may add the nonce it gave Apple. */
+  appleLogin: v.object({ id_token: text, nonce: optionalText, options }),
   anonymousLogin: v.object({ options }),
   /** The app's own payload, passed whole to its function: every field is kept. */
   functionLogin: v.looseObject({ options }),

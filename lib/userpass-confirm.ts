@@ -6,7 +6,7 @@ import { sendMail } from './mail';
 import { requireProvider } from './providers/settings';
 import type { Runtime } from './runtime';
 import type { Credential } from './store';
-import { issueToken, redeemToken, tokenLink } from './userpass-tokens';
+import { type IssuedToken, issueToken, redeemToken, tokenLink } from './userpass-tokens';
 
 const USERPASS = 'local-userpass';
 
@@ -30,12 +30,13 @@ export async function pendingRegistration(rt: Runtime, email: string): Promise<C
 }
 
 /** Emails a confirmation link (the configured URL with `token` and `tokenId`). */
-export async function sendConfirmationEmail(rt: Runtime, credential: Credential): Promise<void> {
+export async function sendConfirmationEmail(rt: Runtime, credential: Credential): Promise<IssuedToken> {
   const settings = rt.config.providers.userpass;
   if (!settings.emailConfirmationUrl) throw new AppError('BadRequest', 'confirmation by email is not configured');
   const issued = await issueToken(rt, 'confirm', emailKey(credential.email));
   const link = tokenLink(settings.emailConfirmationUrl, issued);
   await sendMail(rt, { to: credential.email, subject: settings.confirmEmailSubject, text: `Confirm your email address:\n\n${link}\n\nThe link works once, for 30 minutes.\n` });
+  return issued;
 }
 
 /**
@@ -55,7 +56,10 @@ export async function runConfirmationFunction(rt: Runtime, credential: Credentia
 
 /** Starts confirmation of a new registration in the configured mode; throws BadRequest if refused. */
 export async function startConfirmation(rt: Runtime, credential: Credential): Promise<void> {
-  if (!rt.config.providers.userpass.runConfirmationFunction) return sendConfirmationEmail(rt, credential);
+  if (!rt.config.providers.userpass.runConfirmationFunction) {
+    await sendConfirmationEmail(rt, credential);
+    return;
+  }
   if ((await runConfirmationFunction(rt, credential)) === 'fail') {
     await rt.store.deleteCredential(emailKey(credential.email));
     throw new AppError('BadRequest', `failed to confirm user "${credential.email}"`);
@@ -85,6 +89,12 @@ export async function resendConfirmationEmail(rt: Runtime, email: string): Promi
 
 /** `confirm/call`: runs the confirmation function again. Throws UserNotFound, UserAlreadyConfirmed, BadRequest. */
 export async function retryConfirmationFunction(rt: Runtime, email: string): Promise<void> {
+  requireProvider(rt.config.providers, USERPASS);
+  const settings = rt.config.providers.userpass;
+  readEmail(email); // a malformed address is refused as on every other route, before it is echoed
+  if (settings.autoConfirm) {
+    throw new AppError('BadRequest', `cannot run confirmation for ${email}: automatic confirmation is enabled`);
+  }
   const credential = await pendingRegistration(rt, email);
   if (!rt.config.providers.userpass.confirmationFunctionName) throw new AppError('BadRequest', 'no confirmation function is configured');
   if ((await runConfirmationFunction(rt, credential)) === 'fail') throw new AppError('BadRequest', `failed to confirm user "${credential.email}"`);

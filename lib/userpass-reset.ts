@@ -39,6 +39,9 @@ async function changePassword(rt: Runtime, credential: Credential, password: str
  */
 export async function sendResetEmail(rt: Runtime, email: string): Promise<void> {
   const settings = rt.config.providers.userpass;
+  // App Services' words when resets go through the reset function and no reset URL is set; asked before
+  // any lookup, so alike for every address. With both set, Gatehouse mails the link as well.
+  if (settings.runResetFunction && !settings.resetPasswordUrl) throw new AppError('BadRequest', 'please use reset password via function');
   const credential = await registration(rt, email).catch(async (error: unknown) => {
     if (!(error instanceof AppError && error.code === 'UserNotFound' && concealing(rt))) throw error;
     await concealedNotice(rt, email, 'reset');

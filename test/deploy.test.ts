@@ -319,6 +319,9 @@ describe('serverless package', () => {
     // Logins with the same statements share a role: email/password and API key; Google, Facebook and custom
     // JWT, which also read the provider secrets. The authorizer, refresh and profile (one read) another.
     expect(roleOf('LocalUserpassLogin')).toBe(roleOf('ApiKeyLogin'));
+    // Apple's ID-token login reads no provider secret: it shares the API-key login's role.
+    expect(roleOf('AppleLogin')).toBe(roleOf('ApiKeyLogin'));
+    expect(secretsOf('AppleLogin')).toEqual(['signing-keys']);
     expect(new Set(['CustomTokenLogin', 'GoogleLogin', 'FacebookLogin'].map((f) => roleOf(f))).size).toBe(1);
     expect(roleOf('GoogleLogin')).not.toBe(roleOf('LocalUserpassLogin'));
     expect(roleOf('Authorizer')).toBe(roleOf('SessionRefresh'));

@@ -4,6 +4,5 @@ import { json, route } from '../../lib/http';
 
 export const handler = route(async (req) => {
   const rt = await authorizeAdmin(req);
-  await resendPending(rt, decodeURIComponent(req.params.email ?? ''));
-  return json(200, {});
+  return json(200, await resendPending(rt, decodeURIComponent(req.params.email ?? '')));
 });

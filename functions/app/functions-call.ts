@@ -1,8 +1,8 @@
-import { AppError } from '../../lib/errors';
+import { functionNotFound } from '../../lib/function-calls';
 import { requireApp, route } from '../../lib/http';
 
-/** Functions are out of scope; SDKs must get a plain 404, never a 401 that would trigger a refresh. */
+/** Functions are out of scope: SDKs get App Services' 404 for an unknown function, never a 401 that would trigger a refresh. */
 export const handler = route(async (req) => {
   requireApp(req);
-  throw new AppError('FunctionNotFound', 'functions are not supported by this server');
+  throw functionNotFound(req.rawBody, req.query);
 });

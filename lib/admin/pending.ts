@@ -21,9 +21,14 @@ export async function confirmPending(rt: Runtime, email: string): Promise<void> 
   await rt.store.confirmCredential(emailKey(credential.email));
 }
 
-/** Mails a new confirmation link. Throws UserNotFound, UserAlreadyConfirmed. */
-export async function resendPending(rt: Runtime, email: string): Promise<void> {
-  await sendConfirmationEmail(rt, await pendingRegistration(rt, email));
+/**
+ * Mails a new confirmation link and answers its token as the Admin API v3 does (`{token, token_id}`),
+ * so an operator's test can confirm the user without reading the mail. Throws UserNotFound,
+ * UserAlreadyConfirmed, BadRequest.
+ */
+export async function resendPending(rt: Runtime, email: string): Promise<{ token: string; token_id: string }> {
+  const issued = await sendConfirmationEmail(rt, await pendingRegistration(rt, email));
+  return { token: issued.token, token_id: issued.tokenId };
 }
 
 /** Runs the confirmation function again. Throws UserNotFound, UserAlreadyConfirmed, BadRequest. */

@@ -58,7 +58,10 @@ export async function logInWithPassword(
   const credential = gate.credential;
   if (!(await verifyPassword(credential?.passwordHash, password)) || !credential) {
     await gate.failed();
-    throw new AppError('InvalidPassword', 'invalid username/password');
+    // A newer App Services said `unauthorized` (realm-js's suites follow it). A link keeps the older
+    // words: realm-web answers a 401 `unauthorized` to a signed-in request by refreshing and retrying,
+    // which for a wrong password would never end.
+    throw new AppError('InvalidPassword', linkToken ? 'invalid username/password' : 'unauthorized');
   }
   if (credential.confirmed === false) throw new AppError('AuthError', 'confirmation required');
   const proven = {

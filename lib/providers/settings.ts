@@ -44,6 +44,23 @@ export interface GoogleSettings {
   metadataFields: OAuthField[];
 }
 
+/** Sign in with Apple (README, "Providers"). */
+export interface AppleSettings {
+  /** The Services ID (web, the redirect flow's client id) first, then the apps' bundle ids: the ID token audiences. */
+  clientIds: string[];
+  /** The Apple developer team id (`iss` of the client secret) and the key id (`kid`) of the team's .p8 key. */
+  teamId: string;
+  keyId: string;
+  /** The .p8 key (PKCS#8 PEM, ES256), a provider secret; only the code exchange signs with it. */
+  privateKey?: string;
+  issuer: string;
+  jwksUrl: string;
+  tokenUrl: string;
+  authorizeUrl: string;
+  redirectUris: string[];
+  metadataFields: OAuthField[];
+}
+
 export interface FacebookSettings {
   appId: string;
   appSecret: string;
@@ -77,6 +94,7 @@ export interface ProviderSettings {
   customToken?: CustomTokenSettings;
   customFunction?: CustomFunctionSettings;
   google?: GoogleSettings;
+  apple?: AppleSettings;
   facebook?: FacebookSettings;
 }
 
@@ -95,6 +113,7 @@ export const PROVIDER_TYPES = [
   'custom-function',
   'oauth2-google',
   'oauth2-facebook',
+  'oauth2-apple',
 ] as const;
 
 function fail(message: string): never {
@@ -205,6 +224,22 @@ function parseGoogle(raw: Record<string, unknown>): GoogleSettings {
   };
 }
 
+function parseApple(raw: Record<string, unknown>): AppleSettings {
+  const where = 'oauth2-apple';
+  return {
+    clientIds: strings(raw.clientIds, `${where}.clientIds`),
+    teamId: text(raw, 'teamId', where),
+    keyId: text(raw, 'keyId', where),
+    privateKey: typeof raw.privateKey === 'string' && raw.privateKey ? raw.privateKey : undefined,
+    issuer: text(raw, 'issuer', where, 'https://appleid.apple.com'),
+    jwksUrl: text(raw, 'jwksUrl', where, 'https://appleid.apple.com/auth/keys'),
+    tokenUrl: text(raw, 'tokenUrl', where, 'https://appleid.apple.com/auth/token'),
+    authorizeUrl: text(raw, 'authorizeUrl', where, 'https://appleid.apple.com/auth/authorize'),
+    redirectUris: raw.redirectUris === undefined ? [] : strings(raw.redirectUris, `${where}.redirectUris`, 0),
+    metadataFields: oauthFields(raw.metadataFields, where),
+  };
+}
+
 function parseFacebook(raw: Record<string, unknown>): FacebookSettings {
   const where = 'oauth2-facebook';
   return {
@@ -271,5 +306,6 @@ export function parseProviderSettings(document: unknown, secrets?: Record<string
     customFunction: enabled.has('custom-function') ? parseCustomFunction(raw['custom-function']) : undefined,
     google: enabled.has('oauth2-google') ? parseGoogle(raw['oauth2-google']) : undefined,
     facebook: enabled.has('oauth2-facebook') ? parseFacebook(raw['oauth2-facebook']) : undefined,
+    apple: enabled.has('oauth2-apple') ? parseApple(raw['oauth2-apple']) : undefined,
   };
 }

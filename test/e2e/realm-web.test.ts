@@ -80,7 +80,7 @@ describe('realm-web 2.0.1 against serverless offline', () => {
     expect([duplicate.errorCode, duplicate.error]).toEqual(['AccountNameInUse', 'name already in use']);
     for (const [name, pw] of [[email, 'wrong password'], ['nobody@x.y', 'pw']]) {
       const error = await rejection(app.logIn(Realm.Credentials.emailPassword(name, pw)));
-      expect([error.statusCode, error.errorCode, error.error]).toEqual([401, 'InvalidPassword', 'invalid username/password']);
+      expect([error.statusCode, error.errorCode, error.error]).toEqual([401, 'InvalidPassword', 'unauthorized']);
     }
     exchanges.push(...log);
   });

@@ -18,6 +18,23 @@ const client = Stitch.initializeAppClient(
 );
 
 describe('mongodb-stitch-server-sdk 4.9.0', () => {
+  it('registers and logs in with the short, common passwords its own suite uses (app-services policy)', async () => {
+    const userpass = client.auth.getProviderClient(UserPasswordAuthProviderClient.factory);
+    const ids = new Set<string>();
+    for (const password of ['password', 'hunter2', 'hunter1']) {
+      const email = uniqueEmail('stitch-weak');
+      await userpass.registerWithEmail(email, password);
+      const user = await client.auth.loginWithCredential(new UserPasswordCredential(email, password));
+      expect(user.profile.email).toBe(email);
+      ids.add(user.id);
+      await client.auth.logout();
+    }
+    expect(ids.size).toBe(3);
+    const tooShort = (await userpass.registerWithEmail(uniqueEmail('stitch-weak'), 'pass1').catch((e: unknown) => e)) as StitchServiceError;
+    // The SDK's enum has no BadRequest: it names the code Unknown and keeps the server's words.
+    expect(tooShort.message).toBe('password must be between 6 and 128 characters');
+  });
+
   it('check 23: user API keys round-trip their ObjectId through fetch, disable, enable and delete', async () => {
     const [email, password] = [uniqueEmail('stitch'), 'a long password'];
     await client.auth.getProviderClient(UserPasswordAuthProviderClient.factory).registerWithEmail(email, password);

@@ -10,7 +10,34 @@ export const world = {
   get graph(): string {
     return inject('fakeGraphUrl');
   },
+  get apple(): string {
+    return inject('fakeAppleUrl');
+  },
 };
+
+/** The Services ID and the bundle id the test run's Apple provider accepts as ID token audiences. */
+export const APPLE_SERVICES_ID = 'test.gatehouse.web';
+export const APPLE_BUNDLE_ID = 'test.gatehouse.app';
+
+/** The test run's `oauth2-apple` settings against the fake Apple (its .p8 key as a value: the stack gets a `$secret`). */
+export function appleProvider(apple: { url: string; issuer: string; teamId: string; keyId: string; privateKeyPem: string }) {
+  return {
+    enabled: true,
+    clientIds: [APPLE_SERVICES_ID, APPLE_BUNDLE_ID],
+    teamId: apple.teamId,
+    keyId: apple.keyId,
+    privateKey: apple.privateKeyPem,
+    issuer: apple.issuer,
+    jwksUrl: `${apple.url}/auth/keys`,
+    tokenUrl: `${apple.url}/auth/token`,
+    authorizeUrl: `${apple.url}/auth/authorize`,
+  };
+}
+
+/** An ID token from the fake Apple, as the sign-in sheet hands it to an app. */
+export async function appleIdToken(claims: JWTPayload): Promise<string> {
+  return (await post<{ token: string }>(`${world.apple}/test/id-token`, { claims })).token;
+}
 
 export const GOOGLE_CLIENT = 'gatehouse-test.apps.googleusercontent.test';
 export const GOOGLE_SECRET = 'google-test-secret';

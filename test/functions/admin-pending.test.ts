@@ -3,7 +3,8 @@ import { handler as remove } from '../../functions/admin/pending-delete';
 import { handler as list } from '../../functions/admin/pending-list';
 import { handler as run } from '../../functions/admin/pending-run';
 import { handler as send } from '../../functions/admin/pending-send';
-import { registerUser } from '../../lib/providers/local-userpass';
+import { logInWithPassword, registerUser } from '../../lib/providers/local-userpass';
+import { confirmUser } from '../../lib/userpass-confirm';
 import { runtime } from '../../lib/runtime';
 import { adminSession } from '../helpers/admin';
 import { invoke, uniqueEmail } from '../helpers/events';
@@ -39,5 +40,26 @@ describe('admin pending registrations', () => {
     const confirmed = await emailUser();
     expect((await invoke(send, at('send_confirm', confirmed.email))).body.error_code).toBe('UserAlreadyConfirmed');
     expect((await invoke(remove, at('delete', uniqueEmail('ghost')))).body.error_code).toBe('UserNotFound');
+  });
+
+  it('send_confirm answers {token, token_id}, with which the client confirm route confirms the user (as the Stitch admin client reads it)', async () => {
+    const rt = await runtime();
+    const { token } = await adminSession();
+    const pendingRt = await runtimeAt(0, { GATEHOUSE_PROVIDERS: providers });
+    const email = uniqueEmail('pending-token');
+    await registerUser(pendingRt, email, 'hunter2 but longer');
+    const base = { groupId: rt.config.groupId, appId: rt.config.domainId };
+    const sent = await invoke(send, {
+      method: 'POST',
+      path: `/api/admin/v3.0/groups/${base.groupId}/apps/${base.appId}/user_registrations/by_email/${email}/send_confirm`,
+      params: { ...base, email: encodeURIComponent(email) },
+      token,
+    });
+    expect(sent.status).toBe(200);
+    expect(Object.keys(sent.body).sort()).toEqual(['token', 'token_id']);
+    expect(sent.body.token_id).toMatch(/^[0-9a-f]{24}$/);
+    await expect(logInWithPassword(pendingRt, email, 'hunter2 but longer', {}, '127.0.0.1')).rejects.toMatchObject({ message: 'confirmation required' });
+    await confirmUser(pendingRt, sent.body.token, sent.body.token_id);
+    expect((await logInWithPassword(pendingRt, email, 'hunter2 but longer', {}, '127.0.0.1')).user_id).toMatch(/^[0-9a-f]{24}$/);
   });
 });

@@ -42,6 +42,17 @@ describe('functions/call', () => {
     expect(res.status).toBe(404);
     expect(res.body.error_code).toBe('FunctionNotFound');
   });
+
+  it("says App Services' words with the name, from a POST body or a GET request's base64 baas_request", async () => {
+    const path = `${CLIENT}/app/${APP}/functions/call`;
+    const posted = await invoke(functionsCall, { method: 'POST', path, params: { app: APP }, token: 'x', body: { name: 'tallyVotes', arguments: [] } });
+    expect(posted.body).toEqual({ error: "function not found: 'tallyVotes'", error_code: 'FunctionNotFound' });
+    const streamed = Buffer.from(JSON.stringify({ name: 'watchVotes', arguments: [] })).toString('base64');
+    const got = await invoke(functionsCall, { method: 'GET', path, params: { app: APP }, query: { baas_request: streamed }, token: 'x' });
+    expect(got.body).toEqual({ error: "function not found: 'watchVotes'", error_code: 'FunctionNotFound' });
+    const unreadable = await invoke(functionsCall, { method: 'GET', path, params: { app: APP }, query: { baas_request: '%%%' }, token: 'x' });
+    expect([unreadable.status, unreadable.body.error]).toEqual([404, 'function not found']);
+  });
 });
 
 describe('well-known documents', () => {

@@ -46,6 +46,9 @@ const QUERY_PARAMS: Record<string, string[]> = {
   'GET /api/admin/v3.0/groups/{groupId}/apps/{appId}/user_registrations/pending_users': ['after'],
   // `rotate` is a flag, not an identifier.
   'POST /api/client/v2.0/auth/session': [],
+  // The name of a function the app does not have, for its 404 (base64 JSON, never an identifier of ours).
+  'GET /api/client/v2.0/app/{app}/functions/call': ['baas_request', 'stitch_request'],
+  'POST /api/client/v2.0/app/{app}/functions/call': ['baas_request', 'stitch_request'],
 };
 
 /** Identifiers in bodies, by route, with valid values of the body's other fields. */

@@ -157,7 +157,7 @@ describe('local-userpass login', () => {
     const { email } = await registered();
     for (const res of [await login(email, 'wrong password'), await login(uniqueEmail('nobody'), 'whatever1')]) {
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ error: 'invalid username/password', error_code: 'InvalidPassword' });
+      expect(res.body).toEqual({ error: 'unauthorized', error_code: 'InvalidPassword' });
     }
   });
 

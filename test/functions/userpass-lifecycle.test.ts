@@ -14,9 +14,9 @@ import { emailUser, runtimeAt } from '../helpers/users';
 const PASSWORD = 'a long password';
 const outbox = mkdtempSync(join(tmpdir(), 'gatehouse-outbox-'));
 
-function withUserpass(settings: Record<string, unknown>, offsetMs = 0) {
+function withUserpass(settings: Record<string, unknown>, offsetMs = 0, env: Record<string, string> = {}) {
   const providers = { 'local-userpass': { enabled: true, resetPasswordUrl: 'https://app.example.test/reset', ...settings } };
-  return runtimeAt(offsetMs, { GATEHOUSE_PROVIDERS: JSON.stringify(providers), GATEHOUSE_OUTBOX_DIR: outbox });
+  return runtimeAt(offsetMs, { GATEHOUSE_PROVIDERS: JSON.stringify(providers), GATEHOUSE_OUTBOX_DIR: outbox, ...env });
 }
 
 const byEmail = { autoConfirm: false, emailConfirmationUrl: 'https://app.example.test/confirm', confirmEmailSubject: 'Welcome aboard' };
@@ -114,5 +114,32 @@ describe('password reset', () => {
     await expect(sendResetEmail(rt, uniqueEmail('ghost'))).rejects.toMatchObject({ code: 'UserNotFound', message: 'user not found' });
     await expect(registerUser(rt, uniqueEmail('weak'), '12345678')).rejects.toMatchObject({ code: 'BadRequest', message: 'password is too common, choose another one' });
     await expect(registerUser(rt, uniqueEmail('weak'), 'Password1')).rejects.toMatchObject({ message: 'password is too common, choose another one' });
+    await expect(registerUser(rt, uniqueEmail('weak'), 'seven77')).rejects.toMatchObject({ code: 'BadRequest', message: 'password must be between 8 and 128 characters' });
+  });
+
+  it('reset/send says "please use reset password via function" when resets go through the function and no URL is set', async () => {
+    const rt = await withUserpass({ resetPasswordUrl: undefined, runResetFunction: true, resetFunctionName: 'gatehouse-local-exampleResetPassword' });
+    const user = await emailUser();
+    for (const email of [user.email, uniqueEmail('ghost')]) {
+      await expect(sendResetEmail(rt, email)).rejects.toMatchObject({ code: 'BadRequest', message: 'please use reset password via function' });
+    }
+  });
+
+  it('under the app-services policy takes any password of 6 to 128 characters, as App Services did', async () => {
+    const rt = await withUserpass({}, 0, { GATEHOUSE_PASSWORD_POLICY: 'app-services' });
+    for (const password of ['password', 'hunter2', '123456', 'x'.repeat(128)]) {
+      const email = uniqueEmail('lenient');
+      await registerUser(rt, email, password);
+      expect((await logInWithPassword(rt, email, password, {}, '127.0.0.1')).user_id).toMatch(/^[0-9a-f]{24}$/);
+    }
+    for (const password of ['12345', 'x'.repeat(129)]) {
+      await expect(registerUser(rt, uniqueEmail('lenient'), password)).rejects.toMatchObject({
+        code: 'BadRequest',
+        message: 'password must be between 6 and 128 characters',
+      });
+    }
+    const user = await emailUser();
+    await callResetFunction(await withUserpass({ runResetFunction: true, resetFunctionName: 'gatehouse-local-exampleResetPassword' }, 0, { GATEHOUSE_PASSWORD_POLICY: 'app-services' }), user.email, 'hunter2', ['the secret answer', 5]);
+    expect((await logInWithPassword(rt, user.email, 'hunter2', {}, '127.0.0.1')).user_id).toBe(user.user_id);
   });
 });

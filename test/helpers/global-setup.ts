@@ -5,9 +5,10 @@ import type { TestProject } from 'vitest/node';
 import { LOCAL_STAGE, createTables, freePort, startDynamo, startOffline } from '../../scripts/local-stack';
 import { generateKeySet } from '../../lib/tokens';
 import { startAppPages } from '../e2e/app-pages';
+import { startFakeApple } from '../fakes/apple';
 import { startFakeGraph } from '../fakes/graph';
 import { startFakeOidc } from '../fakes/oidc';
-import { FACEBOOK_APP, GOOGLE_CLIENT, GOOGLE_SECRET, providersFor } from '../fakes/world';
+import { FACEBOOK_APP, GOOGLE_CLIENT, GOOGLE_SECRET, appleProvider, providersFor } from '../fakes/world';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,6 +21,7 @@ declare module 'vitest' {
     customDataTable: string;
     fakeOidcUrl: string;
     fakeGraphUrl: string;
+    fakeAppleUrl: string;
     /** The app pages of the browser tests (test/e2e/app-pages.ts): on the stack's site, and on another. */
     appPages: { sameSite: string; crossSite: string; refused: string };
   }
@@ -58,7 +60,10 @@ export default async function setup(project: TestProject) {
   const graph = await startFakeGraph(FACEBOOK_APP);
   const pages = await startAppPages();
   project.provide('appPages', { sameSite: pages.sameSite, crossSite: pages.crossSite, refused: pages.refused });
-  const providers = JSON.stringify(providersFor(oidc.url, graph.url, `gatehouse-${LOCAL_STAGE}-exampleAuth`, pages.redirectUris));
+  const apple = await startFakeApple();
+  const appleSettings = appleProvider(apple);
+  const providers = JSON.stringify({ ...providersFor(oidc.url, graph.url, `gatehouse-${LOCAL_STAGE}-exampleAuth`, pages.redirectUris), 'oauth2-apple': appleSettings });
+  project.provide('fakeAppleUrl', apple.url);
   project.provide('providers', providers);
   project.provide('fakeOidcUrl', oidc.url);
   project.provide('fakeGraphUrl', graph.url);
@@ -76,13 +81,17 @@ export default async function setup(project: TestProject) {
   // The stack reads its provider secrets from its Secrets Manager: its document only names them.
   const stackProviders = providers
     .replace(JSON.stringify(GOOGLE_SECRET), JSON.stringify({ $secret: 'google-client-secret' }))
-    .replace(JSON.stringify(FACEBOOK_APP.secret), JSON.stringify({ $secret: 'facebook-app-secret' }));
-  const providerSecrets = { 'google-client-secret': GOOGLE_SECRET, 'facebook-app-secret': FACEBOOK_APP.secret };
+    .replace(JSON.stringify(FACEBOOK_APP.secret), JSON.stringify({ $secret: 'facebook-app-secret' }))
+    .replace(JSON.stringify(appleSettings.privateKey), JSON.stringify({ $secret: 'apple-private-key' }));
+  const providerSecrets = { 'google-client-secret': GOOGLE_SECRET, 'facebook-app-secret': FACEBOOK_APP.secret, 'apple-private-key': appleSettings.privateKey };
   const env = {
     GATEHOUSE_PROVIDERS: stackProviders,
     GATEHOUSE_CUSTOM_DATA_SELF_SERVICE: 'true',
     GATEHOUSE_SIGNING_KEYS_FILE: join(keyDir, 'signing-keys.json'),
     GATEHOUSE_LIMITS: TEST_LIMITS,
+    // The SDKs' own suites register passwords such as "password" and "hunter2": the shared stack takes
+    // App Services' policy; the stricter default is run through the real handlers in test/functions.
+    GATEHOUSE_PASSWORD_POLICY: 'app-services',
     // The browser tests' app pages and a stand-in app origin; the app pages' third origin stays refused.
     GATEHOUSE_ALLOWED_ORIGINS: [pages.sameSite, pages.crossSite, ALLOWED_APP_ORIGIN].join(','),
     ...ADMIN_ENV,
@@ -98,7 +107,7 @@ export default async function setup(project: TestProject) {
   project.provide('lambdaEndpoint', offline.lambdaEndpoint);
   return async () => {
     await offline.stop();
-    await Promise.all([dynamo.stop(), oidc.stop(), graph.stop(), pages.stop()]);
+    await Promise.all([dynamo.stop(), oidc.stop(), graph.stop(), pages.stop(), apple.stop()]);
     rmSync(keyDir, { recursive: true, force: true });
   };
 }

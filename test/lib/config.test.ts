@@ -24,9 +24,16 @@ describe('loadConfig', () => {
     [{ GATEHOUSE_PASSWORD_MIN_LENGTH: '5' }, /GATEHOUSE_PASSWORD_MIN_LENGTH/],
     [{ GATEHOUSE_REFRESH_TOKEN_SECONDS: '60' }, /GATEHOUSE_REFRESH_TOKEN_SECONDS/],
     [{ GATEHOUSE_APP_ID: 'bad id!' }, /GATEHOUSE_APP_ID/],
+    [{ GATEHOUSE_PASSWORD_POLICY: 'lenient' }, /GATEHOUSE_PASSWORD_POLICY must be gatehouse or app-services/],
   ])('fails clearly on %j', (env, message) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(message);
+  });
+
+  it('keeps the stricter password policy unless app-services is asked for, whose minimum is 6', () => {
+    expect(loadConfig(base)).toMatchObject({ passwordPolicy: 'gatehouse', passwordMinLength: 8 });
+    expect(loadConfig({ ...base, GATEHOUSE_PASSWORD_POLICY: 'app-services' })).toMatchObject({ passwordPolicy: 'app-services', passwordMinLength: 6 });
+    expect(loadConfig({ ...base, GATEHOUSE_PASSWORD_POLICY: 'app-services', GATEHOUSE_PASSWORD_MIN_LENGTH: '10' }).passwordMinLength).toBe(10);
   });
 
   it('allows migrated apps a minimum password length down to 6', () => {

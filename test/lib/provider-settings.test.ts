@@ -34,7 +34,9 @@ describe('provider settings', () => {
   });
 
   it.each([
-    [{ 'oauth2-apple': { enabled: true } }, /unknown provider type "oauth2-apple"/],
+    [{ 'oauth2-amazon': { enabled: true } }, /unknown provider type "oauth2-amazon"/],
+    [{ 'oauth2-apple': { enabled: true } }, /oauth2-apple.clientIds/],
+    [{ 'oauth2-apple': { enabled: true, clientIds: ['com.example.web'], keyId: 'K' } }, /oauth2-apple.teamId must be a non-empty string/],
     [{ 'oauth2-google': { enabled: true } }, /oauth2-google.clientIds/],
     [{ 'custom-token': { enabled: true, signingAlgorithm: 'none', audience: ['a'] } }, /HS256 or RS256/],
     [{ 'custom-token': { enabled: true, signingAlgorithm: 'RS256', audience: ['a'] } }, /jwksUrl/],

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import type { DeviceInfo } from '../devices';
+import { AppError } from '../errors';
+import { type LinkInfo, signIn } from '../linking';
+import type { AuthInfo, ProvenIdentity } from '../login';
+import type { Runtime } from '../runtime';
+import { signClientSecret } from '../tokens/client-secret';
+import { ExternalTokenError, createExternalVerifier } from '../tokens/external';
+import { SUBJECT_MAX, emailVerified, subjectOf } from './metadata';
+import { callProvider } from './outbound';
+import { type AppleSettings, type OAuthField, requireProvider } from './settings';
+
+export const APPLE = 'oauth2-apple';
+const verifiers = new WeakMap<AppleSettings, ReturnType<typeof createExternalVerifier>>();
+
+/** How long the client secret Gatehouse signs for the code exchange lives (Apple allows up to six months). */
+const CLIENT_SECRET_SECONDS = 300;
+
+/**
+ * The fields Apple's ID token carries; `name` (and first/last name) only on the first authorization,
+ * from the redirect flow's `user` form field, so they come in through `firstName` / `lastName` here.
+ */
+export function appleMetadata(claims: Record<string, unknown>, fields: OAuthField[], name?: { firstName?: string; lastName?: string }): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  if (fields.includes('email') && typeof claims.email === 'string' && claims.email && emailVerified(claims)) {
+    data.email = claims.email;
+    // Hide My Email: an @privaterelay.appleid.com address, said as true or "true".
+    if (claims.is_private_email === true || claims.is_private_email === 'true') data.is_private_email = true;
+  }
+  if (name?.firstName && fields.includes('first_name')) data.first_name = name.firstName;
+  if (name?.lastName && fields.includes('last_name')) data.last_name = name.lastName;
+  const full = [name?.firstName, name?.lastName].filter(Boolean).join(' ');
+  if (full && fields.includes('name')) data.name = full;
+  return data;
+}
+
+/** Verifies an Apple ID token: Apple's keys (RS256 only), Apple's issuer, one of the configured client ids, the nonce when given. */
+export async function verifyAppleIdToken(rt: Runtime, settings: AppleSettings, idToken: string, nonce?: string): Promise<Record<string, unknown>> {
+  let verify = verifiers.get(settings);
+  if (!verify) {
+    verify = createExternalVerifier({ algorithm: 'RS256', jwksUrl: settings.jwksUrl, issuer: settings.issuer, audience: settings.clientIds, maxLength: 8192, clock: rt.clock });
+    verifiers.set(settings, verify);
+  }
+  let claims: Record<string, unknown>;
+  try {
+    claims = await verify(idToken);
+  } catch (error) {
+    if (error instanceof ExternalTokenError) throw new AppError('AuthError', `invalid Apple ID token: ${error.message}`);
+    throw error;
+  }
+  // Apps give Apple either the nonce itself or its SHA-256 (hex), as Apple's samples do.
+  if (nonce !== undefined && claims.nonce !== nonce && claims.nonce !== createHash('sha256').update(nonce).digest('hex')) {
+    throw new AppError('AuthError', 'invalid Apple ID token: "nonce" claim check failed');
+  }
+  return claims;
+}
+
+/** The identity an Apple ID token proves (identity id = Apple's `sub`); throws AuthError. */
+export async function appleIdentity(
+  rt: Runtime,
+  settings: AppleSettings,
+  idToken: string,
+  options: { nonce?: string; name?: { firstName?: string; lastName?: string } } = {},
+): Promise<ProvenIdentity> {
+  const claims = await verifyAppleIdToken(rt, settings, idToken, options.nonce);
+  const sub = subjectOf(claims);
+  if (!sub) throw new AppError('AuthError', `invalid Apple ID token: "sub" claim must be a non-empty string of at most ${SUBJECT_MAX} characters`);
+  const data = appleMetadata(claims, settings.metadataFields, options.name);
+  return { identity: { id: sub, provider_type: APPLE, provider_data: data }, data };
+}
+
+/** Logs in (or links) the Apple account of an ID token (realm-web's `Credentials.apple(idToken)`). */
+export async function logInWithApple(rt: Runtime, credential: { idToken: string; nonce?: string }, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
+  requireProvider(rt.config.providers, APPLE);
+  const settings = rt.config.providers.apple!;
+  return signIn(rt, await appleIdentity(rt, settings, credential.idToken, { nonce: credential.nonce }), device, linkToken);
+}
+
+/**
+ * Apple's client secret for the code exchange: a short ES256 JWT signed with the team's .p8 key
+ * (`kid` = key id, `iss` = team id, `sub` = the Services ID, `aud` = Apple's issuer). Throws AuthError
+ * when no key is configured.
+ */
+export async function appleClientSecret(settings: AppleSettings, now: number): Promise<string> {
+  if (!settings.privateKey) throw new AppError('AuthError', 'auth codes need the Apple private key configured');
+  return signClientSecret({
+    privateKeyPem: settings.privateKey,
+    keyId: settings.keyId,
+    issuer: settings.teamId,
+    subject: settings.clientIds[0],
+    audience: settings.issuer,
+    now,
+    seconds: CLIENT_SECRET_SECONDS,
+  });
+}
+
+/** Exchanges an authorization code at Apple's token endpoint with a fresh client secret; throws AuthError if Apple refuses. */
+export async function exchangeAppleCode(rt: Runtime, settings: AppleSettings, code: string, redirectUri: string): Promise<string> {
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    client_id: settings.clientIds[0],
+    client_secret: await appleClientSecret(settings, rt.clock()),
+    redirect_uri: redirectUri,
+  });
+  const { status, body } = await callProvider(settings.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  if (status !== 200 || typeof body.id_token !== 'string') throw new AppError('AuthError', 'invalid Apple auth code');
+  return body.id_token;
+}
