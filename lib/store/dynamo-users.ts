@@ -46,6 +46,7 @@ type UserOperations = Omit<
   | 'takeOAuthState'
   | 'confirmCredential'
   | 'setPasswordHash'
+  | 'replacePasswordHash'
   | 'deleteCredential'
   | 'saveUserpassToken'
   | 'takeUserpassToken'

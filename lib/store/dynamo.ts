@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomDataTable, Store } from './index';
 import { apiKeyOperations } from './dynamo-api-keys';
 import { appOperations } from './dynamo-app';
+import { type ImportStore, importOperations } from './dynamo-import';
 import { limitOperations } from './dynamo-limits';
 import { userOperations } from './dynamo-users';
 import { userpassOperations } from './dynamo-userpass';
@@ -31,5 +32,19 @@ export function createDocumentClient(options: DynamoOptions): DynamoDBDocumentCl
 /** The Store on one DynamoDB table. */
 export function createDynamoStore(doc: DynamoDBDocumentClient, tableName: string, customData?: CustomDataTable): Store {
   const table = createTable(doc, tableName);
-  return { ...userOperations(table, customData), ...apiKeyOperations(table), ...appOperations(table), ...userpassOperations(table), ...limitOperations(table) };
+  const { replacePasswordHash } = importOperations(table, customData);
+  return {
+    ...userOperations(table, customData),
+    ...apiKeyOperations(table),
+    ...appOperations(table),
+    ...userpassOperations(table),
+    ...limitOperations(table),
+    replacePasswordHash,
+  };
+}
+
+/** The bulk operations of `gatehouse import users` and `export users` on the same table. */
+export function createImportStore(doc: DynamoDBDocumentClient, tableName: string, customData?: CustomDataTable): Store & ImportStore {
+  const table = createTable(doc, tableName);
+  return { ...createDynamoStore(doc, tableName, customData), ...importOperations(table, customData) };
 }

@@ -8,6 +8,8 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -174,6 +176,11 @@ export function createTable(doc: DynamoDBDocumentClient, name: string) {
 
     async query(input: Omit<QueryCommandInput, 'TableName'>) {
       return guard(doc.send(new QueryCommand({ TableName: name, ...input })));
+    },
+
+    /** A Scan (operator jobs only, never the request path). */
+    async scan(input: Omit<ScanCommandInput, 'TableName'>) {
+      return guard(doc.send(new ScanCommand({ TableName: name, ConsistentRead: true, ...input })));
     },
 
     /** BatchGetItem on this table. */
