@@ -13,6 +13,10 @@ export interface CandidateIdentity {
   provider_type: string;
   id: string;
   provider_data?: Record<string, unknown>;
+  /** Kept as exported by Gatehouse; otherwise Gatehouse's own id of the provider in the target app. */
+  provider_id?: string;
+  /** Kept from an earlier import (a Gatehouse export of imported users). */
+  imported?: { source: string; id: string };
 }
 
 export interface CandidateCredential {
@@ -87,7 +91,13 @@ function fromGatehouse(r: Obj, now: number): Candidate {
   return {
     originalId: r._id,
     type: r.type === 'server' || r.type === 'system' ? r.type : 'normal',
-    identities: r.identities.filter((i: Obj) => isObj(i) && i.provider_type !== 'local-userpass').map((i: Obj) => ({ provider_type: String(i.provider_type), id: String(i.id), ...(isObj(i.provider_data) ? { provider_data: i.provider_data } : {}) })),
+    identities: r.identities.filter(isObj).map((i: Obj) => ({
+      provider_type: String(i.provider_type),
+      id: String(i.id),
+      ...(typeof i.provider_id === 'string' ? { provider_id: i.provider_id } : {}),
+      ...(isObj(i.provider_data) ? { provider_data: i.provider_data } : {}),
+      ...(isObj(i.imported) ? { imported: { source: String(i.imported.source), id: String(i.imported.id) } } : {}),
+    })),
     data: isObj(r.data) ? r.data : {},
     ...(isObj(r.custom_data) ? { customData: r.custom_data } : {}),
     disabled: r.disabled === true,
@@ -113,7 +123,7 @@ function fromAppServices(r: Obj, now: number): Candidate {
     originalId: id,
     type: r.type === 'server' ? 'server' : 'normal',
     identities: r.identities
-      .filter((i: Obj) => isObj(i) && i.provider_type !== 'local-userpass')
+      .filter(isObj)
       .map((i: Obj) => ({ provider_type: String(i.provider_type), id: String(i.id), ...(isObj(i.provider_data) ? { provider_data: i.provider_data } : {}) })),
     data: isObj(r.data) ? r.data : {},
     ...(isObj(r.custom_data) ? { customData: r.custom_data } : {}),

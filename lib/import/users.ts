@@ -45,7 +45,7 @@ export function toRecord(source: Source, candidate: Candidate, appId: string, no
   for (const i of candidate.identities) {
     if (!IMPORTABLE.has(i.provider_type)) throw new Unreadable(`unknown provider "${i.provider_type}"`);
     if (!i.id || Buffer.byteLength(i.id) > 1024) throw new Unreadable(`${i.provider_type} identity without a usable id`);
-    identities.push({ id: i.id, provider_type: i.provider_type, provider_id: providerIdOf(appId, i.provider_type), ...(i.provider_data ? { provider_data: i.provider_data } : {}), ...imported });
+    identities.push({ id: i.id, provider_type: i.provider_type, provider_id: i.provider_id ?? providerIdOf(appId, i.provider_type), ...(i.provider_data ? { provider_data: i.provider_data } : {}), ...(i.imported ? { imported: i.imported } : imported) });
   }
   const credentials: ImportRecord['credentials'] = [];
   for (const c of candidate.credentials) {
@@ -66,7 +66,9 @@ export function toRecord(source: Source, candidate: Candidate, appId: string, no
       ...(c.confirmed === false ? { confirmed: false } : {}),
     };
     credentials.push({ emailKey: emailKey(address), credential });
-    identities.unshift({ id: identityId, provider_type: USERPASS, provider_id: providerIdOf(appId, USERPASS), provider_data: { email: address }, ...imported });
+    if (!identities.some((i) => i.provider_type === USERPASS && i.id === identityId)) {
+      identities.unshift({ id: identityId, provider_type: USERPASS, provider_id: providerIdOf(appId, USERPASS), provider_data: { email: address }, ...imported });
+    }
   }
   if (!identities.length) throw new Unreadable('no identity to log in with');
   const user: User = {
