@@ -10,6 +10,7 @@ import { type FirebaseHashConfig, SOURCES, type Source } from '../lib/import/for
 import { type Outcome, type Parsed, LineReader, importBatch, parseRecord } from '../lib/import/users';
 import { createDocumentClient, createImportStore } from '../lib/store/dynamo';
 import type { ImportStore, Store } from '../lib/store';
+import { RESET_REQUIRED } from '../lib/imported-passwords';
 import { CliError } from './admin-client';
 
 export interface StoreTarget {
@@ -212,4 +213,48 @@ export async function importCommand(file: string | undefined, flag: Flag, switch
 
 function csvCell(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * `gatehouse users send-reset --imported [--per-second N] [--resume]`: finds the accounts imported
+ * without a password (a Scan of the table) and asks the admin API to mail each a reset link, at most
+ * N a second (default 1, SES's sandbox rate; a production SES account's quota allows more). The scan's
+ * position is kept in `.gatehouse/send-reset-<table>.json` after each page, for `--resume`.
+ */
+export async function sendResetCommand(
+  flag: Flag,
+  admin: { call(method: string, path: string): Promise<unknown>; appPath(): Promise<string> },
+  resume: boolean,
+): Promise<void> {
+  const target = storeTarget(flag);
+  const store = openStore(target);
+  const perSecond = Math.min(100, Math.max(0.1, Number(flag('--per-second') ?? 1)));
+  const stateFile = join(process.cwd(), '.gatehouse', `send-reset-${target.table}.json`);
+  const saved = resume && existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { next?: string; sent: number; skipped: number }) : undefined;
+  let next = saved?.next;
+  let sent = saved?.sent ?? 0;
+  let skipped = saved?.skipped ?? 0;
+  const app = await admin.appPath();
+  const started = Date.now();
+  let thisRun = 0;
+  do {
+    const page = await store.scanCredentials(RESET_REQUIRED, next, 100);
+    for (const credential of page.credentials) {
+      const due = started + (thisRun * 1000) / perSecond;
+      if (due > Date.now()) await new Promise((ok) => setTimeout(ok, due - Date.now()));
+      thisRun++;
+      try {
+        await admin.call('POST', `${app}/users/by_email/${encodeURIComponent(credential.email)}/send_reset`);
+        sent++;
+      } catch (error) {
+        if (!(error instanceof CliError)) throw error;
+        skipped++;
+        console.error(`skipped ${credential.email}: ${error.message}`);
+      }
+    }
+    next = page.next;
+    if (existsSync(join(process.cwd(), '.gatehouse'))) writeFileSync(stateFile, JSON.stringify({ next, sent, skipped }));
+    if (page.credentials.length) process.stderr.write(`${sent} reset links sent, ${skipped} skipped · ${perSecond}/s\n`);
+  } while (next);
+  console.log(`sent ${sent} reset links to accounts imported without a password${skipped ? `; ${skipped} skipped` : ''}`);
 }

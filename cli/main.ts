@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, createAdminClient } from './admin-client';
 import { keySetStoreFor, keysRotate, keysStatus } from './keys';
-import { exportCommand, importCommand } from './import';
+import { exportCommand, importCommand, sendResetCommand } from './import';
 import { importAppCommand } from './import-app';
 import { initSecrets, setProviderSecret } from './secrets';
 import { printTable } from './table';
@@ -26,6 +26,7 @@ const USAGE = `usage: npx gatehouse <command> [--url URL] [--json]
   secrets provider NAME --stage STAGE [--region R] < value     (one provider secret, for {"$secret": "NAME"})
   import users FILE --from gatehouse|app-services|firebase|supabase|auth0|cognito [--dry-run] [--resume] [--batch N]
                                        (Firebase: --hash-key K --salt-separator S --rounds R --mem-cost M; docs/moving.md)
+  users send-reset --imported [--per-second N] [--resume]   (reset links to accounts imported without a password)
   export users [--out FILE]            (JSON lines: users, identities, custom data, password hashes in PHC format)
                                        (import/export target: --stage S, local = the running npm start; or --table,
                                        --endpoint, --app-id, --custom-data-table, --region)`;
@@ -108,6 +109,11 @@ async function main(argv: string[]): Promise<void> {
   }
   if (!area || !action) throw new CliError(USAGE);
   const admin = createAdminClient(url, credential(args));
+  if (area === 'users' && action === 'send-reset') {
+    if (!args.includes('--imported')) throw new CliError('usage: npx gatehouse users send-reset --imported [--per-second N] [--resume]');
+    const values = new Map([...MOVING_FLAGS, '--per-second'].map((name) => [name, flag(args, name)]));
+    return sendResetCommand((name) => values.get(name), admin, args.includes('--resume'));
+  }
   const app = await admin.appPath();
   const show = (value: unknown, columns?: string[], row?: (v: Record<string, any>) => Record<string, unknown>) => {
     if (json || !columns) return void console.log(JSON.stringify(value, null, 2));

@@ -139,6 +139,12 @@ describe('moving to Gatehouse: import users', () => {
     const cognito = scratch('cognito-users.csv');
     expect((await importUsers(cognito, 'cognito')).summary).toMatchObject({ imported: 1, refused: 1, reasons: { 'bad email': 1 } });
     expect((await rejection(password('cg1@moving.test', 'whatever it was'))).errorCode).toBe('PasswordResetRequired');
+    const mailing = await gatehouse('users', 'send-reset', '--imported', '--per-second', '50', '--url', stack.baseUrl, ...target());
+    expect(mailing.stdout).toMatch(/^sent [1-9]\d* reset links/);
+    const link = await linkFor(outboxDir(Number(new URL(stack.baseUrl).port)), 'cg1@moving.test');
+    await newApp().emailPasswordAuth.resetPassword({ token: link.token, tokenId: link.tokenId, password: 'cognito no more' });
+    expect((await password('cg1@moving.test', 'cognito no more')).id).toBe(idsOf(cognito).get('5b1f6c0e-2a3d-4e5f-8a9b-0c1d2e3f4a5b'));
+    expect((await gatehouse('users', 'send-reset', '--imported', '--url', stack.baseUrl, ...target())).stdout).toMatch(/^sent 0 reset links/);
 
     const phc = scratch('gatehouse-users.jsonl');
     expect((await importUsers(phc, 'gatehouse')).summary).toMatchObject({ imported: 2, refused: 1, reasons: { 'unknown password hash format': 1 } });
