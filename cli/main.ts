@@ -27,6 +27,7 @@ const USAGE = `usage: npx gatehouse <command> [--url URL] [--json]
   import users FILE --from gatehouse|app-services|firebase|supabase|auth0|cognito [--dry-run] [--resume] [--batch N]
                                        (Firebase: --hash-key K --salt-separator S --rounds R --mem-cost M; docs/moving.md)
   users send-reset --imported [--per-second N] [--resume]   (reset links to accounts imported without a password)
+  import app DIR [--out DIR] [--lambda NAME=FUNCTION ...]   (an App Services app export → providers.imported.json, env settings)
   export users [--out FILE]            (JSON lines: users, identities, custom data, password hashes in PHC format)
                                        (import/export target: --stage S, local = the running npm start; or --table,
                                        --endpoint, --app-id, --custom-data-table, --region)`;
@@ -100,11 +101,17 @@ async function main(argv: string[]): Promise<void> {
   if (area === 'import' || area === 'export') {
     const switches = { dryRun: args.includes('--dry-run'), resume: args.includes('--resume'), json };
     for (const s of ['--dry-run', '--resume']) if (args.includes(s)) args.splice(args.indexOf(s), 1);
+    const lambdas: Record<string, string> = {};
+    for (let value = flag(args, '--lambda'); value; value = flag(args, '--lambda')) {
+      const [name, fn] = value.split('=');
+      if (!name || !fn) throw new CliError('--lambda takes NAME=FUNCTION: an App Services function and the Lambda function standing for it');
+      lambdas[name] = fn;
+    }
     const values = new Map(MOVING_FLAGS.map((name) => [name, flag(args, name)]));
     const flags = (name: string) => values.get(name);
     if (area === 'export' && action === 'users') return exportCommand(flags);
     if (area === 'import' && action === 'users') return importCommand(args[2], flags, switches);
-    if (area === 'import' && action === 'app') return importAppCommand(args[2], flags);
+    if (area === 'import' && action === 'app') return importAppCommand(args[2], flags, lambdas, json);
     throw new CliError(USAGE);
   }
   if (!area || !action) throw new CliError(USAGE);
