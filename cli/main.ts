@@ -24,7 +24,7 @@ const USAGE = `usage: npx gatehouse <command> [--url URL] [--json]
   keys status [--stage S] [--file F]   (each key's phase and when the next step is due; stage local by default)
   secrets init --stage STAGE [--region R] [--endpoint URL]     (a stage's key set, operator credential, provider secrets)
   secrets provider NAME --stage STAGE [--region R] < value     (one provider secret, for {"$secret": "NAME"})
-  import users FILE --from gatehouse|app-services|firebase|supabase|auth0|cognito [--dry-run] [--resume] [--batch N]
+  import users FILE --from gatehouse|app-services|firebase|supabase|auth0|cognito [--dry-run] [--resume] [--batch N] [--concurrency N]
                                        (Firebase: --hash-key K --salt-separator S --rounds R --mem-cost M; docs/moving.md)
   users send-reset --imported [--per-second N] [--resume]   (reset links to accounts imported without a password)
   import app DIR [--out DIR] [--lambda NAME=FUNCTION ...]   (an App Services app export → providers.imported.json, env settings)
@@ -33,7 +33,7 @@ const USAGE = `usage: npx gatehouse <command> [--url URL] [--json]
                                        --endpoint, --app-id, --custom-data-table, --region)`;
 
 /** The valued flags of import and export. */
-const MOVING_FLAGS = ['--from', '--batch', '--hash-key', '--salt-separator', '--rounds', '--mem-cost', '--stage', '--table', '--endpoint', '--app-id', '--custom-data-table', '--custom-data-field', '--region', '--port', '--out'];
+const MOVING_FLAGS = ['--from', '--batch', '--concurrency', '--hash-key', '--salt-separator', '--rounds', '--mem-cost', '--stage', '--table', '--endpoint', '--app-id', '--custom-data-table', '--custom-data-field', '--region', '--port', '--out'];
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);

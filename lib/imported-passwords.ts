@@ -25,7 +25,11 @@ function params(text: string): Record<string, string> {
   return Object.fromEntries(text.split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 }
 
+/** scrypt needs 128·N·r·p bytes: an imported hash asking for more than this is refused, not computed. */
+const SCRYPT_MAX_BYTES = 256 * 2 ** 20;
+
 function scryptKey(password: Buffer | string, salt: Buffer, length: number, n: number, r: number, p: number): Promise<Buffer> {
+  if (128 * n * r * p > SCRYPT_MAX_BYTES) return Promise.reject(new Error('scrypt parameters too costly'));
   return new Promise((ok, fail) =>
     scrypt(password, salt, length, { N: n, r, p, maxmem: 256 * n * r * p + 1024 * 1024 }, (error, key) => (error ? fail(error) : ok(key))),
   );
@@ -95,8 +99,8 @@ export function isKnownHash(stored: string): boolean {
     stored === RESET_REQUIRED ||
     /^\$argon2(id|i|d)\$/.test(stored) ||
     /^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/.test(stored) ||
-    /^\$scrypt\$ln=\d+,r=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.test(stored) ||
-    /^\$firebase-scrypt\$r=\d+,m=\d+,s=[A-Za-z0-9+/]*,k=[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.test(stored)
+    /^\$scrypt\$ln=([1-9]|1\d|20),r=[1-9]\d{0,2},p=[1-9]\d?\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.test(stored) ||
+    /^\$firebase-scrypt\$r=[1-9]\d?,m=([1-9]|1\d|20),s=[A-Za-z0-9+/]*,k=[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.test(stored)
   );
 }
 
