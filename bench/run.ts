@@ -18,6 +18,7 @@ import { judge } from './budgets';
 import { measureBundles } from './bundles';
 import { measureHeat } from './heat';
 import { benchFlowsHttp, benchFlowsInProcess, prepareAccounts, type FlowRow } from './flows';
+import { benchMoving } from './moving';
 import { benchBetterAuth } from './peer';
 import { type Results, budgetTable, chart, markdown, summaryTables } from './report';
 import { countRoundTrips, countingRuntime } from './round-trips';
@@ -87,6 +88,8 @@ try {
   say('login and refresh through the handlers, in process');
   const accounts = await prepareAccounts(16);
   const flows: FlowRow[] = await benchFlowsInProcess(accounts, SCENARIO_MS);
+  say('moving in: import users into DynamoDB Local, first login of an imported password user');
+  const moving = await benchMoving(world, quick ? 2_000 : 20_000);
   say('authorizer warm path against bare jose');
   const { rt, counter } = await countingRuntime(world.env);
   const authorizer = await benchAuthorizer(rt, counter, { users: 200, rounds: quick ? 2 : 3, sliceMs: quick ? 500 : 2000 });
@@ -114,6 +117,9 @@ try {
     budgets: judge(authorizer, roundTrips, bundles, flows, artifacts, heat),
     notes,
   };
+  Object.assign(results, { moving });
+  const { firstLogin: f } = moving;
+  notes.push(`import: ${moving.users} users in ${moving.seconds} s (${moving.usersPerSecond} users/s), memory +${moving.peakRssGrowthMiB} MiB; login of an imported user, first (bcrypt cost 10 / Firebase scrypt) then later (argon2id): ${f.bcrypt10} / ${f.firebaseScrypt} ms, then ${f.later} ms (median)`);
 } finally {
   await world.stop();
 }

@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, createAdminClient } from './admin-client';
 import { keySetStoreFor, keysRotate, keysStatus } from './keys';
+import { exportCommand, importCommand, sendResetCommand } from './import';
+import { importAppCommand } from './import-app';
 import { initSecrets, setProviderSecret } from './secrets';
 import { printTable } from './table';
 
@@ -21,7 +23,17 @@ const USAGE = `usage: npx gatehouse <command> [--url URL] [--json]
                                        another stage than local: its secret in Secrets Manager, --region, --endpoint)
   keys status [--stage S] [--file F]   (each key's phase and when the next step is due; stage local by default)
   secrets init --stage STAGE [--region R] [--endpoint URL]     (a stage's key set, operator credential, provider secrets)
-  secrets provider NAME --stage STAGE [--region R] < value     (one provider secret, for {"$secret": "NAME"})`;
+  secrets provider NAME --stage STAGE [--region R] < value     (one provider secret, for {"$secret": "NAME"})
+  import users FILE --from gatehouse|app-services|firebase|supabase|auth0|cognito [--dry-run] [--resume] [--batch N] [--concurrency N]
+                                       (Firebase: --hash-key K --salt-separator S --rounds R --mem-cost M; docs/moving.md)
+  users send-reset --imported [--per-second N] [--resume]   (reset links to accounts imported without a password)
+  import app DIR [--out DIR] [--lambda NAME=FUNCTION ...]   (an App Services app export → providers.imported.json, env settings)
+  export users [--out FILE]            (JSON lines: users, identities, custom data, password hashes in PHC format)
+                                       (import/export target: --stage S, local = the running npm start; or --table,
+                                       --endpoint, --app-id, --custom-data-table, --region)`;
+
+/** The valued flags of import and export. */
+const MOVING_FLAGS = ['--from', '--batch', '--concurrency', '--hash-key', '--salt-separator', '--rounds', '--mem-cost', '--stage', '--table', '--endpoint', '--app-id', '--custom-data-table', '--custom-data-field', '--region', '--port', '--out'];
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -86,8 +98,29 @@ async function main(argv: string[]): Promise<void> {
     return action === 'rotate' ? keysRotate(store, json) : keysStatus(store, json);
   }
   if (area === 'secrets') return secretsCommand(action, args.slice(2));
+  if (area === 'import' || area === 'export') {
+    const switches = { dryRun: args.includes('--dry-run'), resume: args.includes('--resume'), json };
+    for (const s of ['--dry-run', '--resume']) if (args.includes(s)) args.splice(args.indexOf(s), 1);
+    const lambdas: Record<string, string> = {};
+    for (let value = flag(args, '--lambda'); value; value = flag(args, '--lambda')) {
+      const [name, fn] = value.split('=');
+      if (!name || !fn) throw new CliError('--lambda takes NAME=FUNCTION: an App Services function and the Lambda function standing for it');
+      lambdas[name] = fn;
+    }
+    const values = new Map(MOVING_FLAGS.map((name) => [name, flag(args, name)]));
+    const flags = (name: string) => values.get(name);
+    if (area === 'export' && action === 'users') return exportCommand(flags);
+    if (area === 'import' && action === 'users') return importCommand(args[2], flags, switches);
+    if (area === 'import' && action === 'app') return importAppCommand(args[2], flags, lambdas, json);
+    throw new CliError(USAGE);
+  }
   if (!area || !action) throw new CliError(USAGE);
   const admin = createAdminClient(url, credential(args));
+  if (area === 'users' && action === 'send-reset') {
+    if (!args.includes('--imported')) throw new CliError('usage: npx gatehouse users send-reset --imported [--per-second N] [--resume]');
+    const values = new Map([...MOVING_FLAGS, '--per-second'].map((name) => [name, flag(args, name)]));
+    return sendResetCommand((name) => values.get(name), admin, args.includes('--resume'));
+  }
   const app = await admin.appPath();
   const show = (value: unknown, columns?: string[], row?: (v: Record<string, any>) => Record<string, unknown>) => {
     if (json || !columns) return void console.log(JSON.stringify(value, null, 2));

@@ -9,6 +9,8 @@ const STATUS = {
   InvalidPassword: 401,
   AuthError: 401,
   UserDisabled: 401,
+  /** An imported account that came without a password hash: the user resets the password (docs/moving.md). */
+  PasswordResetRequired: 401,
   BadRequest: 400,
   UserpassTokenInvalid: 400,
   UserAlreadyConfirmed: 400,

@@ -38,7 +38,11 @@ export interface ProvenIdentity {
 
 /** The provider config id of a provider type; stable per app. */
 export function providerId(rt: Runtime, providerType: string): string {
-  return derivedId(`provider:${rt.config.appId}:${providerType}`);
+  return providerIdOf(rt.config.appId, providerType);
+}
+
+export function providerIdOf(appId: string, providerType: string): string {
+  return derivedId(`provider:${appId}:${providerType}`);
 }
 
 export function withProviderId(rt: Runtime, identity: ProvenIdentity['identity']): Identity {

@@ -437,7 +437,7 @@ describe('serverless package', () => {
 
   it('lets only the mail-sending functions use SES, and only as the configured sender', () => {
     const ses = functionKeys().flatMap((k) => statementsOf(k).filter((s: any) => s.Action.some((a: string) => a.startsWith('ses:'))).map((s: any) => ({ k, s })));
-    expect([...new Set(ses.map(({ k }) => k))].sort()).toEqual(['AdminPendingSend', 'LocalUserpassRegister', 'UserpassConfirmSend', 'UserpassResetSend']);
+    expect([...new Set(ses.map(({ k }) => k))].sort()).toEqual(['AdminPendingSend', 'AdminUsersSendReset', 'LocalUserpassRegister', 'UserpassConfirmSend', 'UserpassResetSend']);
     for (const { s } of ses) {
       expect(s.Resource).not.toContain('*');
       expect(JSON.stringify(s.Resource)).toContain('identity/no-reply@example.com');

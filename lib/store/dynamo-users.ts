@@ -56,6 +56,7 @@ type UserOperations = Omit<
   | 'takeOAuthState'
   | 'confirmCredential'
   | 'setPasswordHash'
+  | 'replacePasswordHash'
   | 'deleteCredential'
   | 'saveUserpassToken'
   | 'takeUserpassToken'

@@ -4,6 +4,7 @@ import type { CustomDataTable, Store } from './index';
 import { apiKeyOperations } from './dynamo-api-keys';
 import { appOperations } from './dynamo-app';
 import { cleanupOperations } from './dynamo-cleanup';
+import { type ImportStore, importOperations } from './dynamo-import';
 import { limitOperations } from './dynamo-limits';
 import { userOperations } from './dynamo-users';
 import { userpassOperations } from './dynamo-userpass';
@@ -32,5 +33,20 @@ export function createDocumentClient(options: DynamoOptions): DynamoDBDocumentCl
 /** The Store on one DynamoDB table. */
 export function createDynamoStore(doc: DynamoDBDocumentClient, tableName: string, customData?: CustomDataTable): Store {
   const table = createTable(doc, tableName);
-  return { ...userOperations(table, customData), ...apiKeyOperations(table), ...appOperations(table), ...userpassOperations(table), ...limitOperations(table), ...cleanupOperations(table, customData) };
+  const { replacePasswordHash } = importOperations(table, customData);
+  return {
+    ...userOperations(table, customData),
+    ...apiKeyOperations(table),
+    ...appOperations(table),
+    ...userpassOperations(table),
+    ...limitOperations(table),
+    ...cleanupOperations(table, customData),
+    replacePasswordHash,
+  };
+}
+
+/** The bulk operations of `gatehouse import users` and `export users` on the same table. */
+export function createImportStore(doc: DynamoDBDocumentClient, tableName: string, customData?: CustomDataTable): Store & ImportStore {
+  const table = createTable(doc, tableName);
+  return { ...createDynamoStore(doc, tableName, customData), ...importOperations(table, customData) };
 }

@@ -3,6 +3,7 @@ import type { ApiKey, Credential, CustomData, Device, Identity, LimitCounter, Li
 export type * from './types';
 export { ConditionFailed, StoreUnavailable } from './errors';
 export { type TableChange, type StreamRecord, changeOf } from './stream';
+export type { ImportLookup, ImportRecord, ImportStore, ImportWrite } from './dynamo-import';
 
 /** Storage shaped by Gatehouse's access patterns (README, "Data model"). */
 export interface Store {
@@ -63,6 +64,8 @@ export interface Store {
   confirmCredential(emailKey: string): Promise<boolean>;
   /** Replaces a credential's password hash; false when there is none. */
   setPasswordHash(emailKey: string, passwordHash: string): Promise<boolean>;
+  /** Replaces a credential's password hash if it is still `from` (an imported hash upgraded at first login); false otherwise. */
+  replacePasswordHash(emailKey: string, from: string, to: string): Promise<boolean>;
   /** Removes a registration that was refused before its first login. */
   deleteCredential(emailKey: string): Promise<void>;
   saveUserpassToken(token: UserpassToken): Promise<void>;

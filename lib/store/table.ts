@@ -10,6 +10,8 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -203,6 +205,11 @@ export function createTable(doc: DynamoDBDocumentClient, name: string) {
           request = out.UnprocessedItems?.[name];
         }
       }
+    },
+
+    /** A Scan (operator jobs only, never the request path). */
+    async scan(input: Omit<ScanCommandInput, 'TableName'>) {
+      return guard(doc.send(new ScanCommand({ TableName: name, ConsistentRead: true, ...input })));
     },
 
     /** BatchGetItem on this table. */

@@ -7,6 +7,8 @@ export interface Identity {
   provider_type: string;
   provider_id: string;
   provider_data?: Record<string, unknown>;
+  /** A user imported from another system: that system and the user's id there (docs/moving.md). */
+  imported?: { source: string; id: string };
 }
 
 export interface User {

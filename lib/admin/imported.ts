@@ -1,0 +1,28 @@
+import { readEmail } from '../emails';
+import { AppError } from '../errors';
+import { RESET_REQUIRED } from '../imported-passwords';
+import { sendMail } from '../mail';
+import { requireProvider } from '../providers/settings';
+import type { Runtime } from '../runtime';
+import { issueToken, tokenLink } from '../userpass-tokens';
+
+/**
+ * Mails a reset link to an account imported without its password (docs/moving.md): what `gatehouse
+ * users send-reset --imported` asks for each such account, paced to the mail limits. Throws
+ * UserNotFound, BadRequest (no reset URL configured, or the account has a password by now).
+ */
+export async function sendImportedReset(rt: Runtime, email: string): Promise<void> {
+  requireProvider(rt.config.providers, 'local-userpass');
+  const { key } = readEmail(email);
+  const credential = await rt.store.getCredential(key);
+  if (!credential) throw new AppError('UserNotFound', 'user not found');
+  if (credential.passwordHash !== RESET_REQUIRED) throw new AppError('BadRequest', 'this account has a password already');
+  const settings = rt.config.providers.userpass;
+  if (!settings.resetPasswordUrl) throw new AppError('BadRequest', 'password reset by email is not configured');
+  const link = tokenLink(settings.resetPasswordUrl, await issueToken(rt, 'reset', key));
+  await sendMail(rt, {
+    to: credential.email,
+    subject: settings.resetPasswordSubject,
+    text: `Your account has moved to a new sign-in service. Choose a password to keep using it:\n\n${link}\n\nThe link works once, for 30 minutes; after that, use "forgot password" in the app.\n`,
+  });
+}
