@@ -42,9 +42,9 @@ interface TableSchema {
   indexes: IndexSchema[];
 }
 
-/** The tables and their global secondary indexes, as serverless.yml defines them. */
-export function tableSchemas(): TableSchema[] {
-  return tableDefinitions().map((t) => {
+/** The tables of `stage` and their global secondary indexes, as serverless.yml defines them. */
+export function tableSchemas(stage?: string): TableSchema[] {
+  return tableDefinitions(stage).map((t) => {
     const key = (schema: { AttributeName: string; KeyType: string }[]) => ({
       hash: schema.find((k) => k.KeyType === 'HASH')!.AttributeName,
       range: schema.find((k) => k.KeyType === 'RANGE')?.AttributeName,

@@ -44,6 +44,9 @@ const QUERY_PARAMS: Record<string, string[]> = {
   'POST /api/client/v2.0/app/{app}/auth/providers/{provider}/callback': [],
   'GET /api/admin/v3.0/groups/{groupId}/apps/{appId}/users': ['after', 'email', 'identity'],
   'GET /api/admin/v3.0/groups/{groupId}/apps/{appId}/user_registrations/pending_users': ['after'],
+  // `limit` is a count, not an identifier; `after` is a session or device id.
+  'GET /api/admin/v3.0/groups/{groupId}/apps/{appId}/users/{userId}/sessions': ['after'],
+  'GET /api/admin/v3.0/groups/{groupId}/apps/{appId}/users/{userId}/devices': ['after'],
   // `rotate` is a flag, not an identifier.
   'POST /api/client/v2.0/auth/session': [],
   // The name of a function the app does not have, for its 404 (base64 JSON, never an identifier of ours).

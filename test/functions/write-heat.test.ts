@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RETURNING_LOGINS, type FlowResult, runWorkload, usersOf } from '../../bench/mixed-workload';
-import { type Recorder, startRecorder } from '../../bench/write-heat';
+import { type Recorder, startRecorder, tableSchemas } from '../../bench/write-heat';
 import { runtime } from '../../lib/runtime';
 import { createTables } from '../../scripts/local-stack';
 import { CUSTOM_AUDIENCE, issuerToken } from '../fakes/world';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   const [own, customTable] = await createTables(inject('dynamoEndpoint'), 'heat');
   table = own;
   Object.assign(process.env, { GATEHOUSE_TABLE: own, GATEHOUSE_CUSTOM_DATA_TABLE: customTable });
-  recorder = await startRecorder(inject('dynamoEndpoint'));
+  recorder = await startRecorder(inject('dynamoEndpoint'), tableSchemas('heat'));
   // Handlers read their endpoint at cold start: this file's handlers all go through the recorder.
   process.env.GATEHOUSE_DYNAMODB_ENDPOINT = recorder.endpoint;
   const tag = `heat-${Date.now().toString(36)}`;
