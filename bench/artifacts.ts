@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { writeStageSecrets } from '../lib/secrets';
+import { createSecretStore } from '../lib/store/secrets';
+import { generateKeySet } from '../lib/tokens';
 import { ROOT } from '../scripts/local-stack';
+import { startSecretsServer } from '../scripts/secrets-server';
 
 const run = promisify(execFile);
 
@@ -30,9 +35,20 @@ export const MAX_DEPLOYED_BYTES = Math.floor(DEPLOYED_BYTES_BEFORE / 2);
 
 export async function measureArtifacts(env: NodeJS.ProcessEnv = process.env): Promise<ArtifactRow[]> {
   const out = mkdtempSync(join(tmpdir(), 'gatehouse-artifacts-'));
+  // A stage is packaged only with its secrets in place (scripts/deploy-guard.cjs): throw-away ones in a
+  // local Secrets Manager, as test/deploy.test.ts does.
+  const secrets = await startSecretsServer();
   try {
+    const store = createSecretStore({ region: 'us-east-1', endpoint: secrets.endpoint, cacheSeconds: 0 });
+    await writeStageSecrets(store, 'bench', {
+      signingKeys: JSON.stringify(await generateKeySet()),
+      admin: { username: 'bench-operator', apiKey: randomBytes(32).toString('base64url') },
+      providers: {},
+    });
     const packageEnv: NodeJS.ProcessEnv = {
       ...env,
+      GATEHOUSE_SECRETS_ENDPOINT: secrets.endpoint,
+      GATEHOUSE_ALLOWED_ORIGINS: 'https://app.example.com',
       SLS_TELEMETRY_DISABLED: '1',
       GATEHOUSE_BUILD_DIR: join('.gatehouse', 'build', 'bench-artifacts'),
       GATEHOUSE_APP_ID: env.GATEHOUSE_APP_ID ?? 'bench-app',
@@ -50,6 +66,7 @@ export async function measureArtifacts(env: NodeJS.ProcessEnv = process.env): Pr
     return rows;
   } finally {
     rmSync(out, { recursive: true, force: true });
+    await secrets.stop();
   }
 }
 

@@ -78,3 +78,36 @@ export function monthlyCosts(costs: FlowCost[]): MonthCost[] {
     return month;
   });
 }
+
+/**
+ * What the same monthly active users cost on Cognito and Firebase Auth, from their published per-MAU
+ * prices (written down on PRICES.date; graduated: each band at its own price). Cognito user pools: Lite
+ * (password and social sign-in) and Essentials (the default plan of new pools since November 2024), each
+ * with 10,000 MAU free. Firebase Authentication with Identity Platform, tier 1 (email, anonymous, social):
+ * 50,000 MAU free.
+ */
+export const PEER_PRICES = {
+  cognitoLite: [[10_000, 0], [100_000, 0.0055], [1_000_000, 0.0046], [10_000_000, 0.00325], [Infinity, 0.0025]],
+  cognitoEssentials: [[10_000, 0], [Infinity, 0.015]],
+  firebase: [[50_000, 0], [100_000, 0.0055], [1_000_000, 0.0046], [10_000_000, 0.0032], [Infinity, 0.0025]],
+} as const satisfies Record<string, readonly (readonly [number, number])[]>;
+
+/** A month of `users` MAU under graduated bands `[up to, $ per MAU]`. */
+export function bandedCost(users: number, bands: readonly (readonly [number, number])[]): number {
+  let cost = 0;
+  let from = 0;
+  for (const [upTo, price] of bands) {
+    if (users <= from) break;
+    cost += (Math.min(users, upTo) - from) * price;
+    from = upTo;
+  }
+  return cost;
+}
+
+export function peerMonthly(users: number): { cognitoLite: number; cognitoEssentials: number; firebase: number } {
+  return {
+    cognitoLite: bandedCost(users, PEER_PRICES.cognitoLite),
+    cognitoEssentials: bandedCost(users, PEER_PRICES.cognitoEssentials),
+    firebase: bandedCost(users, PEER_PRICES.firebase),
+  };
+}

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { ROOT } from '../scripts/local-stack';
-import { type FlowCost, MONTHLY_ASSUMPTION, type MonthCost, PRICES, flowCost, monthlyCosts } from './costs';
+import { type FlowCost, MONTHLY_ASSUMPTION, type MonthCost, PRICES, flowCost, monthlyCosts, peerMonthly } from './costs';
 import { BENCH_WORKLOAD, FLOW_NAMES, type FlowName, RETURNING_LOGINS, memoryOf, runWorkload, usersOf } from './mixed-workload';
 import { median, round } from './stats';
 import { startRecorder } from './write-heat';
@@ -134,8 +134,21 @@ export function heatTables(h: HeatResults): string {
     out.push(`| ${c.flow} | ${c.writeUnits.toFixed(1)} | ${f.indexWriteUnits.toFixed(2)} | ${c.readUnits.toFixed(1)} | ${c.lambdaMs.toFixed(1)} (${c.memoryMb}) | ${usd(c.dynamoPer1000)} | ${usd(c.lambdaPer1000)} | ${usd(c.totalPer1000)} |`);
   }
   out.push('', `Per month, assuming ${MONTHLY_ASSUMPTION} (logs, secrets, alarms and storage not included: docs/production.md):`);
-  out.push('', '| monthly active users | operations | DynamoDB | Lambda | HTTP API | total |', '|---|---|---|---|---|---|');
-  for (const m of h.months) out.push(`| ${m.users.toLocaleString('en-US')} | ${(m.operations / 1e6).toFixed(2)} M | ${usd(m.dynamo)} | ${usd(m.lambda)} | ${usd(m.api)} | **${usd(m.total)}** |`);
+  out.push(
+    '',
+    '| monthly active users | operations | DynamoDB | Lambda | HTTP API | Gatehouse total | Cognito Lite | Cognito Essentials | Firebase Auth (Identity Platform) |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const m of h.months) {
+    const peer = peerMonthly(m.users);
+    out.push(
+      `| ${m.users.toLocaleString('en-US')} | ${(m.operations / 1e6).toFixed(2)} M | ${usd(m.dynamo)} | ${usd(m.lambda)} | ${usd(m.api)} | **${usd(m.total)}** | ${usd(peer.cognitoLite)} | ${usd(peer.cognitoEssentials)} | ${usd(peer.firebase)} |`,
+    );
+  }
+  out.push(
+    '',
+    `Cognito and Firebase Auth by their published per-MAU prices (${PRICES.date}; graduated bands): Cognito user pools, 10,000 MAU free, Lite $0.0055 / $0.0046 / $0.00325 / $0.0025 a MAU past 10k / 100k / 1M / 10M, Essentials $0.015; Firebase Authentication with Identity Platform, tier 1 providers, 50,000 MAU free, then $0.0055 / $0.0046 / $0.0032 / $0.0025 past 50k / 100k / 1M / 10M. Their prices include what they run; Gatehouse's is the AWS bill of its flows.`,
+  );
   return out.join('\n');
 }
 

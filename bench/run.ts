@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { ROOT } from '../scripts/local-stack';
 import { generateKeySet } from '../lib/tokens';
 import { measureArtifacts } from './artifacts';
+import { measureDelete } from './delete-user';
 import { benchAuthorizer } from './authorizer';
 import { judge } from './budgets';
 import { measureBundles } from './bundles';
@@ -90,6 +91,8 @@ try {
   const flows: FlowRow[] = await benchFlowsInProcess(accounts, SCENARIO_MS);
   say('moving in: import users into DynamoDB Local, first login of an imported password user');
   const moving = await benchMoving(world, quick ? 2_000 : 20_000);
+  say('deleting a user with 10,000 sessions and 5,000 devices (own DynamoDB Local, own process)');
+  const deletion = await measureDelete(quick ? 1000 : 10_000, quick ? 500 : 5000);
   say('authorizer warm path against bare jose');
   const { rt, counter } = await countingRuntime(world.env);
   const authorizer = await benchAuthorizer(rt, counter, { users: 200, rounds: quick ? 2 : 3, sliceMs: quick ? 500 : 2000 });
@@ -117,7 +120,13 @@ try {
     budgets: judge(authorizer, roundTrips, bundles, flows, artifacts, heat),
     notes,
   };
-  Object.assign(results, { moving });
+  Object.assign(results, { moving, deletion });
+  results.budgets.push({
+    name: `deleting a user with ${deletion.sessions.toLocaleString('en-US')} sessions answers in under 1 s of the caller's time`,
+    limit: '< 1,000 ms, one write',
+    measured: `${deletion.foreground.ms} ms, ${Object.entries(deletion.foreground.requests).map(([k, v]) => `${v} ${k.replace(/Command$/, '')}`).join(' + ')}; then the stream: ${deletion.background ? `${deletion.background.writeUnits.toLocaleString('en-US')} WCU in ${(deletion.background.ms / 1000).toFixed(1)} s` : 'none'}`,
+    pass: deletion.foreground.ms < 1000 && deletion.foreground.writeUnits <= 1,
+  });
   const { firstLogin: f } = moving;
   notes.push(`import: ${moving.users} users in ${moving.seconds} s (${moving.usersPerSecond} users/s), memory +${moving.peakRssGrowthMiB} MiB; login of an imported user, first (bcrypt cost 10 / Firebase scrypt) then later (argon2id): ${f.bcrypt10} / ${f.firebaseScrypt} ms, then ${f.later} ms (median)`);
 } finally {
