@@ -111,7 +111,7 @@ export async function measureHeat(env: Record<string, string>, file: string): Pr
   return JSON.parse((await import('node:fs')).readFileSync(file, 'utf8')) as HeatResults;
 }
 
-const usd = (v: number) => (v < 1 ? `$${v.toFixed(5)}` : v < 100 ? `$${v.toFixed(2)}` : `$${Math.round(v).toLocaleString('en-US')}`);
+const usd = (v: number) => (v === 0 ? '$0' : v < 1 ? `$${v.toFixed(5)}` : v < 100 ? `$${v.toFixed(2)}` : `$${Math.round(v).toLocaleString('en-US')}`);
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 /** The write-heat and cost tables, in Markdown. */
