@@ -89,6 +89,19 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       ExpressionAttributeValues: { ':userId': userId },
     });
 
+  /** One page of the user's items under `prefix`, after `start`; `next` is the last id when more may follow. */
+  const pageOf = async <T extends { id: string }>(userId: string, prefix: string, start: Key | undefined, limit: number, forward: boolean, read: (item: Item) => T) => {
+    const out = await t.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': userPartition(userId), ':prefix': prefix },
+      ExclusiveStartKey: start,
+      ScanIndexForward: forward,
+      Limit: limit,
+    });
+    const items = ((out.Items ?? []) as Item[]).map(read);
+    return { items, ...(out.LastEvaluatedKey && items.length ? { next: items[items.length - 1].id } : {}) };
+  };
+
   const setProfile = (userId: string, profile: UserProfile, extra = '', values: Item = {}, tail = ''): TransactItem =>
     t.update({
       Key: userKey(userId),
@@ -195,26 +208,12 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
     },
 
     async pageSessions(userId, { after, limit }) {
-      const out = await t.query({
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': userPartition(userId), ':prefix': 'SESSION#' },
-        ExclusiveStartKey: after ? sessionKey(userId, after) : undefined,
-        ScanIndexForward: false,
-        Limit: limit,
-      });
-      const items = ((out.Items ?? []) as Item[]).map(toSession);
-      return { items, ...(out.LastEvaluatedKey && items.length ? { next: items[items.length - 1].id } : {}) };
+      // Newest first: session ids are time-ordered.
+      return pageOf(userId, 'SESSION#', after ? sessionKey(userId, after) : undefined, limit, false, toSession);
     },
 
     async pageDevices(userId, { after, limit }) {
-      const out = await t.query({
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': userPartition(userId), ':prefix': 'DEVICE#' },
-        ExclusiveStartKey: after ? deviceKey(userId, after) : undefined,
-        Limit: limit,
-      });
-      const items = ((out.Items ?? []) as Item[]).map(toDevice);
-      return { items, ...(out.LastEvaluatedKey && items.length ? { next: items[items.length - 1].id } : {}) };
+      return pageOf(userId, 'DEVICE#', after ? deviceKey(userId, after) : undefined, limit, true, toDevice);
     },
 
     endSession: (userId, sessionId) => t.deleteIf(sessionKey(userId, sessionId)),

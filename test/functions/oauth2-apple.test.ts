@@ -6,10 +6,9 @@ import { logInAnonymously } from '../../lib/providers/anon-user';
 import { appleClientSecret, exchangeAppleCode, logInWithApple } from '../../lib/providers/oauth2-apple';
 import type { Runtime } from '../../lib/runtime';
 import { type FakeApple, startFakeApple } from '../fakes/apple';
+import { APPLE_BUNDLE_ID as BUNDLE_ID, APPLE_SERVICES_ID as SERVICES_ID, appleProvider } from '../fakes/world';
 import { runtimeAt } from '../helpers/users';
 
-const SERVICES_ID = 'com.example.votes.web';
-const BUNDLE_ID = 'com.example.votes';
 let apple: FakeApple;
 let rt: Runtime;
 
@@ -17,17 +16,7 @@ beforeAll(async () => {
   apple = await startFakeApple();
   const providers = {
     'anon-user': { enabled: true },
-    'oauth2-apple': {
-      enabled: true,
-      clientIds: [SERVICES_ID, BUNDLE_ID],
-      teamId: apple.teamId,
-      keyId: apple.keyId,
-      privateKey: apple.privateKeyPem,
-      issuer: apple.issuer,
-      jwksUrl: `${apple.url}/auth/keys`,
-      tokenUrl: `${apple.url}/auth/token`,
-      authorizeUrl: `${apple.url}/auth/authorize`,
-    },
+    'oauth2-apple': appleProvider(apple),
   };
   rt = await runtimeAt(0, { GATEHOUSE_PROVIDERS: JSON.stringify(providers) });
 });
