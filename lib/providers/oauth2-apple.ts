@@ -7,7 +7,7 @@ import type { Runtime } from '../runtime';
 import { signClientSecret } from '../tokens/client-secret';
 import { ExternalTokenError, createExternalVerifier } from '../tokens/external';
 import { SUBJECT_MAX, emailVerified, subjectOf } from './metadata';
-import { callProvider } from './outbound';
+import { exchangeCodeForIdToken } from './outbound';
 import { type AppleSettings, type OAuthField, requireProvider } from './settings';
 
 export const APPLE = 'oauth2-apple';
@@ -96,18 +96,14 @@ export async function appleClientSecret(settings: AppleSettings, now: number): P
 
 /** Exchanges an authorization code at Apple's token endpoint with a fresh client secret; throws AuthError if Apple refuses. */
 export async function exchangeAppleCode(rt: Runtime, settings: AppleSettings, code: string, redirectUri: string): Promise<string> {
-  const form = new URLSearchParams({
-    grant_type: 'authorization_code',
-    code,
-    client_id: settings.clientIds[0],
-    client_secret: await appleClientSecret(settings, rt.clock()),
-    redirect_uri: redirectUri,
-  });
-  const { status, body } = await callProvider(settings.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form.toString(),
-  });
-  if (status !== 200 || typeof body.id_token !== 'string') throw new AppError('AuthError', 'invalid Apple auth code');
-  return body.id_token;
+  return exchangeCodeForIdToken(
+    settings.tokenUrl,
+    {
+      code,
+      client_id: settings.clientIds[0],
+      client_secret: await appleClientSecret(settings, rt.clock()),
+      redirect_uri: redirectUri,
+    },
+    'Apple',
+  );
 }

@@ -5,7 +5,7 @@ import type { AuthInfo, ProvenIdentity } from '../login';
 import type { Runtime } from '../runtime';
 import { ExternalTokenError, createExternalVerifier } from '../tokens/external';
 import { SUBJECT_MAX, emailVerified, subjectOf } from './metadata';
-import { callProvider } from './outbound';
+import { exchangeCodeForIdToken } from './outbound';
 import { type GoogleSettings, type OAuthField, requireProvider } from './settings';
 
 export const GOOGLE = 'oauth2-google';
@@ -33,21 +33,17 @@ export function googleMetadata(claims: Record<string, unknown>, fields: OAuthFie
 /** Exchanges an authorization code at Google's token endpoint; throws AuthError if Google refuses. */
 export async function exchangeGoogleCode(settings: GoogleSettings, code: string, redirectUri: string, verifier?: string): Promise<string> {
   if (!settings.clientSecret) throw new AppError('AuthError', 'auth codes need the Google client secret configured');
-  const form = new URLSearchParams({
-    grant_type: 'authorization_code',
-    code,
-    client_id: settings.clientIds[0],
-    client_secret: settings.clientSecret,
-    redirect_uri: redirectUri,
-    ...(verifier ? { code_verifier: verifier } : {}),
-  });
-  const { status, body } = await callProvider(settings.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form.toString(),
-  });
-  if (status !== 200 || typeof body.id_token !== 'string') throw new AppError('AuthError', 'invalid Google auth code');
-  return body.id_token;
+  return exchangeCodeForIdToken(
+    settings.tokenUrl,
+    {
+      code,
+      client_id: settings.clientIds[0],
+      client_secret: settings.clientSecret,
+      redirect_uri: redirectUri,
+      ...(verifier ? { code_verifier: verifier } : {}),
+    },
+    'Google',
+  );
 }
 
 /** Verifies a Google ID token: Google's keys, one of the configured client ids, Google's issuer. */

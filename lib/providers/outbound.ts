@@ -13,3 +13,17 @@ export async function callProvider(url: string, init: RequestInit = {}): Promise
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   return { status: response.status, body };
 }
+
+/**
+ * The authorization-code grant at a provider's token endpoint (RFC 6749 §4.1.3): the ID token it
+ * answers with; throws AuthError (`invalid <provider> auth code`) when it refuses.
+ */
+export async function exchangeCodeForIdToken(tokenUrl: string, form: Record<string, string>, provider: string): Promise<string> {
+  const { status, body } = await callProvider(tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', ...form }).toString(),
+  });
+  if (status !== 200 || typeof body.id_token !== 'string') throw new AppError('AuthError', `invalid ${provider} auth code`);
+  return body.id_token;
+}
