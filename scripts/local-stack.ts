@@ -52,6 +52,20 @@ export function stackFile(port: number): string {
   return join(STATE_DIR, `stack-${port}.json`);
 }
 
+/**
+ * The running `npm start` stack a local script works on (`--port`, PORT, or 3000): its stack file's
+ * settings, or the process exits naming the fix.
+ */
+export function runningStack(flags: string[]): { appId: string; table: string; baseUrl: string; dynamoEndpoint: string } {
+  const port = Number(flags[flags.indexOf('--port') + 1] ?? process.env.PORT ?? 3000) || 3000;
+  const file = stackFile(port);
+  if (!existsSync(file)) {
+    console.error(`no local stack on port ${port}: run npm start first (or pass --aws)`);
+    process.exit(1);
+  }
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
 /** A TCP port nobody listens on right now. */
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {

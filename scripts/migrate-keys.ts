@@ -4,22 +4,15 @@
  *   against `npm start`:  npx tsx scripts/migrate-keys.ts [--port 3000]
  *   against AWS:          GATEHOUSE_TABLE=gatehouse-<stage> AWS_REGION=… npx tsx scripts/migrate-keys.ts --aws
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { createDocumentClient } from '../lib/store/dynamo';
 import { migrateListKeys } from '../lib/store/migrate';
-import { stackFile } from './local-stack';
+import { runningStack } from './local-stack';
 
 const flags = process.argv.slice(2);
 let table = process.env.GATEHOUSE_TABLE;
 let endpoint: string | undefined;
 if (!flags.includes('--aws')) {
-  const port = Number(flags[flags.indexOf('--port') + 1] ?? process.env.PORT ?? 3000) || 3000;
-  const file = stackFile(port);
-  if (!existsSync(file)) {
-    console.error(`no local stack on port ${port}: run npm start first (or pass --aws)`);
-    process.exit(1);
-  }
-  const stack = JSON.parse(readFileSync(file, 'utf8'));
+  const stack = runningStack(flags);
   table = stack.table;
   endpoint = stack.dynamoEndpoint;
 }

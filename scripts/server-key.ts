@@ -6,13 +6,12 @@
  *                         GATEHOUSE_SIGNING_KEYS_SECRET=gatehouse/<stage>/signing-keys \
  *                         AWS_REGION=… npx tsx scripts/server-key.ts <name> --aws
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { createServerApiKey } from '../lib/api-keys';
 import { loadConfig } from '../lib/config';
 import { buildRuntime } from '../lib/runtime';
 import { readSecretValues } from '../lib/secrets';
 import { createSecretStore } from '../lib/store/secrets';
-import { ensureSigningKeys, stackFile } from './local-stack';
+import { ensureSigningKeys, runningStack } from './local-stack';
 
 const [name, ...flags] = process.argv.slice(2);
 if (!name) {
@@ -21,13 +20,7 @@ if (!name) {
 }
 let env: Record<string, string | undefined> = process.env;
 if (!flags.includes('--aws')) {
-  const port = Number(flags[flags.indexOf('--port') + 1] ?? process.env.PORT ?? 3000) || 3000;
-  const file = stackFile(port);
-  if (!existsSync(file)) {
-    console.error(`no local stack on port ${port}: run npm start first (or pass --aws)`);
-    process.exit(1);
-  }
-  const stack = JSON.parse(readFileSync(file, 'utf8'));
+  const stack = runningStack(flags);
   env = {
     ...process.env,
     GATEHOUSE_APP_ID: stack.appId,
