@@ -23,6 +23,7 @@ import { benchMoving } from './moving';
 import { benchBetterAuth } from './peer';
 import { type Results, budgetTable, chart, markdown, summaryTables } from './report';
 import { countRoundTrips, countingRuntime } from './round-trips';
+import { type StartFigures, measureStart } from './start';
 import { startWorld, type World } from './world';
 
 const args = process.argv.slice(2);
@@ -30,6 +31,9 @@ const label = args.includes('--label') ? args[args.indexOf('--label') + 1] : 'la
 const quick = args.includes('--quick');
 const SCENARIO_MS = quick ? 600 : 2500;
 const RESULTS = join(ROOT, 'bench', 'results');
+/** A newcomer's laptop: the whole local stack within 1.5 GB, ready within a minute on 2 cores. */
+const START_PEAK_MIB = 1536;
+const START_READY_SECONDS = 60;
 
 // The in-process handlers log a security event per login (still built, as in production); the bench
 // prints only its own lines.
@@ -67,6 +71,14 @@ const importEnv = { ...process.env, GATEHOUSE_SIGNING_KEYS: JSON.stringify(await
 const bundles = await measureBundles(importEnv, quick ? 1 : 3);
 say('artifacts: serverless package, each function\'s zip as deployed');
 const artifacts = await measureArtifacts();
+
+say('npm start: seconds to ready and peak memory of all its processes');
+let start: StartFigures | undefined;
+try {
+  start = await measureStart();
+} catch (error) {
+  notes.push(`npm start could not be measured: ${(error as Error).message}`);
+}
 
 say('starting DynamoDB Local, the fake identity providers and serverless offline');
 let world: World;
@@ -120,7 +132,13 @@ try {
     budgets: judge(authorizer, roundTrips, bundles, flows, artifacts, heat),
     notes,
   };
-  Object.assign(results, { moving, deletion });
+  Object.assign(results, { moving, deletion, start });
+  results.budgets.push({
+    name: 'npm start: ready, and the memory of all its processes through a first login',
+    limit: `≤ ${START_READY_SECONDS} s, ≤ ${START_PEAK_MIB.toLocaleString('en-US')} MiB`,
+    measured: start ? `${start.readySeconds} s, ${start.peakRssMiB.toLocaleString('en-US')} MiB (${start.peakRssAtReadyMiB.toLocaleString('en-US')} MiB at ready)` : 'not measured',
+    pass: Boolean(start && start.readySeconds <= START_READY_SECONDS && start.peakRssMiB <= START_PEAK_MIB),
+  });
   results.budgets.push({
     name: `deleting a user with ${deletion.sessions.toLocaleString('en-US')} sessions answers in under 1 s of the caller's time`,
     limit: '< 1,000 ms, one write',

@@ -254,8 +254,10 @@ export function offlineEnv(options: OfflineOptions, baseUrl: string, lambdaPort:
     GATEHOUSE_LAMBDA_ENDPOINT: `http://127.0.0.1:${lambdaPort}`,
     GATEHOUSE_BUILD_DIR: join('.gatehouse', 'build', String(options.port)),
     GATEHOUSE_OUTBOX_DIR: outboxDir(options.port),
-    // Locally, stack traces point into the sources; deployed zips carry no maps unless asked for.
+    // Locally, stack traces point into the sources; deployed zips carry no maps unless asked for. Nor
+    // are local bundles minified: that alone took about a third of the time to ready (bench, "npm start").
     GATEHOUSE_SOURCEMAPS: 'true',
+    GATEHOUSE_MINIFY: 'false',
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
     AWS_REGION: 'us-east-1',
@@ -364,6 +366,9 @@ function preflightAnswer(cors: EdgeCors, grant: Record<string, string>): Record<
   };
 }
 
+/** How long a local stack may take to answer its first request before it counts as failed to start. */
+export const READY_LIMIT_MS = 300_000;
+
 /** Starts serverless offline behind the front on `port`; resolves once the location route answers. */
 export async function startOffline(
   options: OfflineOptions,
@@ -402,7 +407,9 @@ export async function startOffline(
     stop: () => Promise.all([front.stop(), stopChild()]).then(() => secrets.stop()),
   };
   try {
-    await waitFor('serverless offline', async () => (await fetch(location)).status === 200, child, 120_000);
+    // Bundling 75 functions takes a quiet 2-core machine under a minute; a busy one (a test run, a
+    // laptop compiling something else) several times that.
+    await waitFor('serverless offline', async () => (await fetch(location)).status === 200, child, READY_LIMIT_MS);
   } catch (error) {
     await running.stop();
     throw error;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Realm from 'realm-web';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { STATE_DIR, freePort, outboxDir, startOffline } from '../../scripts/local-stack';
+import { READY_LIMIT_MS, STATE_DIR, freePort, outboxDir, startOffline } from '../../scripts/local-stack';
 import { uniqueEmail } from '../helpers/events';
 import { linkFor } from '../helpers/outbox';
 import { ADMIN, ADMIN_ENV, TEST_LIMITS } from '../helpers/global-setup';
@@ -34,7 +34,7 @@ beforeAll(async () => {
     ]),
   };
   stack = await startOffline({ port, appId: APP_ID, dynamoEndpoint: inject('dynamoEndpoint'), signingKeys: inject('signingKeys'), env });
-}, 180_000);
+}, READY_LIMIT_MS + 60_000);
 
 afterAll(async () => {
   await stack?.stop();

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../lib/limit-rules';
-import { ROOT, freePort, isPortFree, stackFile } from '../../scripts/local-stack';
+import { READY_LIMIT_MS, ROOT, freePort, isPortFree, stackFile } from '../../scripts/local-stack';
 
 const run = promisify(execFile);
 
@@ -113,5 +113,5 @@ describe('npm start', () => {
       for (const s of [a, b]) if (s.child.exitCode === null) s.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 1000));
     }
-  }, 240_000);
+  }, READY_LIMIT_MS + 120_000);
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { LOCAL_STAGE, createTables, freePort, startDynamo, startOffline } from '../../scripts/local-stack';
+import { LOCAL_STAGE, createTables, freePort, outboxDir, startDynamo, startOffline } from '../../scripts/local-stack';
 import { generateKeySet } from '../../lib/tokens';
 import { startAppPages } from '../e2e/app-pages';
 import { startFakeApple } from '../fakes/apple';
@@ -15,6 +15,7 @@ declare module 'vitest' {
     dynamoEndpoint: string;
     tableName: string;
     signingKeys: string;
+    /** The serverless offline stack and its Lambda endpoint: the stack project's alone. */
     e2eBaseUrl: string;
     lambdaEndpoint: string;
     providers: string;
@@ -22,6 +23,8 @@ declare module 'vitest' {
     fakeOidcUrl: string;
     fakeGraphUrl: string;
     fakeAppleUrl: string;
+    /** Where the handlers of the run write the mail they send (test/helpers/outbox.ts reads it). */
+    outboxDir: string;
     /** The app pages of the browser tests (test/e2e/app-pages.ts): on the stack's site, and on another. */
     appPages: { sameSite: string; crossSite: string; refused: string };
   }
@@ -51,11 +54,12 @@ export const TEST_LIMITS = JSON.stringify({
 });
 
 /**
- * One DynamoDB Local for the whole run, with the tables of serverless.yml and a throw-away key set;
- * fakes of the outside identity providers; and one serverless offline stack on all of it that the
- * end-to-end suites share.
+ * The world of the DynamoDB and stack projects (vitest.config.ts): a DynamoDB Local of the project's
+ * own with the tables of serverless.yml and a throw-away key set, and fakes of the outside identity
+ * providers; with `stack`, also one serverless offline stack on all of it that the end-to-end suites
+ * share. The unit project has no world.
  */
-export default async function setup(project: TestProject) {
+export async function startWorld(project: TestProject, { stack }: { stack: boolean }): Promise<() => Promise<void>> {
   const oidc = await startFakeOidc({ [GOOGLE_CLIENT]: GOOGLE_SECRET });
   const graph = await startFakeGraph(FACEBOOK_APP);
   const pages = await startAppPages();
@@ -74,6 +78,15 @@ export default async function setup(project: TestProject) {
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('tableName', tableName);
   project.provide('signingKeys', signingKeys);
+  const stopFakes = () => Promise.all([dynamo.stop(), oidc.stop(), graph.stop(), pages.stop(), apple.stop()]);
+  if (!stack) {
+    const outbox = mkdtempSync(join(tmpdir(), 'gatehouse-outbox-'));
+    project.provide('outboxDir', outbox);
+    return async () => {
+      await stopFakes();
+      rmSync(outbox, { recursive: true, force: true });
+    };
+  }
   // As npm start does, the stack may rewrite its key file (the console's "Rotate keys"); it keeps
   // signing with the keys it started with.
   const keyDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-keys-'));
@@ -96,18 +109,19 @@ export default async function setup(project: TestProject) {
     GATEHOUSE_ALLOWED_ORIGINS: [pages.sameSite, pages.crossSite, ALLOWED_APP_ORIGIN].join(','),
     ...ADMIN_ENV,
   };
-  const offline = await startOffline({ port: await freePort(), appId: E2E_APP, dynamoEndpoint: dynamo.endpoint, signingKeys, providerSecrets, env }).catch(
-    async (error: unknown) => {
-      rmSync(keyDir, { recursive: true, force: true });
-      await dynamo.stop();
-      throw error;
-    },
-  );
+  const port = await freePort();
+  const offline = await startOffline({ port, appId: E2E_APP, dynamoEndpoint: dynamo.endpoint, signingKeys, providerSecrets, env }).catch(async (error: unknown) => {
+    rmSync(keyDir, { recursive: true, force: true });
+    await stopFakes();
+    throw error;
+  });
   project.provide('e2eBaseUrl', offline.baseUrl);
   project.provide('lambdaEndpoint', offline.lambdaEndpoint);
+  // The handlers the tests call in their own process write where the stack's functions write.
+  project.provide('outboxDir', outboxDir(port));
   return async () => {
     await offline.stop();
-    await Promise.all([dynamo.stop(), oidc.stop(), graph.stop(), pages.stop(), apple.stop()]);
+    await stopFakes();
     rmSync(keyDir, { recursive: true, force: true });
   };
 }

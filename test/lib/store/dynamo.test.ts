@@ -6,12 +6,17 @@ import { isSessionLive } from '../../../lib/sessions';
 import { ConditionFailed, type Store, type User } from '../../../lib/store';
 import { createDocumentClient, createDynamoStore } from '../../../lib/store/dynamo';
 import { identityKey, userKey } from '../../../lib/store/keys';
+import { createTables } from '../../../scripts/local-stack';
 
-const doc = createDocumentClient({ tableName: inject('tableName'), region: 'us-east-1', endpoint: inject('dynamoEndpoint') });
-const table = inject('tableName');
+// A table of its own: the paging test walks every user in it, and the run's shared table holds the
+// users of every other file of the project, written side by side.
+let doc: ReturnType<typeof createDocumentClient>;
+let table: string;
 let store: Store;
 
-beforeAll(() => {
+beforeAll(async () => {
+  [table] = await createTables(inject('dynamoEndpoint'), 'store-test');
+  doc = createDocumentClient({ tableName: table, region: 'us-east-1', endpoint: inject('dynamoEndpoint') });
   store = createDynamoStore(doc, table);
 });
 
