@@ -240,6 +240,20 @@ function parsed<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOut
   throw new AppError('InvalidParameter', name ? `expected "${name}" to be ${expected}` : `request body must be ${expected}`);
 }
 
+/**
+ * A path parameter, percent-decoded (the Stitch admin client puts an email into the path unencoded, other
+ * clients encode it). A `%` that starts no valid escape is kept as written: the value is then checked as
+ * any other, never a 500.
+ */
+export function pathParam(req: Request, name: string): string {
+  const raw = req.params[name] ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 /** The bearer token of the request; throws MissingAuthReq when absent, InvalidSession when malformed. */
 export function bearerToken(req: Request): string {
   const header = req.headers.authorization;

@@ -3,7 +3,8 @@ import * as v from 'valibot';
 /**
  * The schema of every request body. Client bodies are open in one way only: fields the schema does
  * not name are dropped unread, because the SDKs add their own (realm-core sends `provider`, every SDK
- * sends `options`; protocol §1.2). Admin bodies are ours alone and closed: an unknown field is refused.
+ * sends `options`; protocol §1.2). Admin bodies are closed: an unknown field is refused (the one field a
+ * public admin client adds, realm-core's `provider` on the admin login, is named and ignored).
  * Types are checked either way; http.ts turns the first issue into MissingParameter or InvalidParameter.
  */
 
@@ -35,7 +36,8 @@ export const schemas = {
   apiKeyName: v.object({ name: text }),
   /** A custom user data document: any JSON object (its size is checked where it is stored). */
   customData: v.record(v.string(), v.unknown()),
-  adminLogin: v.strictObject({ username: text, apiKey: v.optional(text), password: v.optional(text) }),
+  /** realm-core's admin test client (baas_admin_api.cpp) sends `{provider, username, password}`: the path names the provider. */
+  adminLogin: v.strictObject({ username: text, apiKey: v.optional(text), password: v.optional(text), provider: v.optional(text) }),
   adminUser: v.strictObject({ email: text, password: text }),
   adminKeyName: v.strictObject({ name: text }),
   adminToken: v.strictObject({ token: text }),

@@ -1,9 +1,9 @@
 import { authorizeAdmin } from '../../lib/admin/auth';
 import { confirmPending } from '../../lib/admin/pending';
-import { empty, route } from '../../lib/http';
+import { empty, pathParam, route } from '../../lib/http';
 
 export const handler = route(async (req) => {
   const rt = await authorizeAdmin(req);
-  await confirmPending(rt, decodeURIComponent(req.params.email ?? ''));
+  await confirmPending(rt, pathParam(req, 'email'));
   return empty(204);
 });

@@ -1,9 +1,9 @@
 import { authorizeAdmin } from '../../lib/admin/auth';
 import { rerunPending } from '../../lib/admin/pending';
-import { empty, route } from '../../lib/http';
+import { empty, pathParam, route } from '../../lib/http';
 
 export const handler = route(async (req) => {
   const rt = await authorizeAdmin(req);
-  await rerunPending(rt, decodeURIComponent(req.params.email ?? ''));
+  await rerunPending(rt, pathParam(req, 'email'));
   return empty(202);
 });

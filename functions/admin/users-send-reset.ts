@@ -1,10 +1,10 @@
 import { authorizeAdmin } from '../../lib/admin/auth';
 import { sendImportedReset } from '../../lib/admin/imported';
-import { empty, route } from '../../lib/http';
+import { empty, pathParam, route } from '../../lib/http';
 
 /** Mails a reset link to an account imported without its password (ours; docs/moving.md). */
 export const handler = route(async (req) => {
   const rt = await authorizeAdmin(req);
-  await sendImportedReset(rt, decodeURIComponent(req.params.email ?? ''));
+  await sendImportedReset(rt, pathParam(req, 'email'));
   return empty(204);
 });

@@ -43,7 +43,11 @@ export function adminProfile(rt: TokenRuntime) {
   };
 }
 
-/** This deployment as the one app of its project (protocol §14.2): `_id` is the internal id. */
+/**
+ * This deployment as the one app of its project (protocol §14.2), in the Admin API v3 `AppInstance`
+ * shape: `_id` is the internal id; `last_used` and `last_modified` are Unix seconds the real server
+ * fills in, 0 here (nothing records them; 0 is what the real server gives an app never modified).
+ */
 export function appsOf(rt: TokenRuntime, groupId: string) {
   if (groupId !== rt.config.groupId) return [];
   return [
@@ -55,6 +59,8 @@ export function appsOf(rt: TokenRuntime, groupId: string) {
       name: rt.config.appId,
       location: rt.config.region,
       deployment_model: 'GLOBAL',
+      last_used: 0,
+      last_modified: 0,
       product: 'standard',
       environment: '',
     },

@@ -1,4 +1,4 @@
-import { emailKey, readEmail } from '../emails';
+import { USERPASS, emailKey, readEmail } from '../emails';
 import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
 import { cursor } from '../ids';
@@ -31,8 +31,13 @@ export async function resendPending(rt: Runtime, email: string): Promise<{ token
   return { token: issued.token, token_id: issued.tokenId };
 }
 
-/** Runs the confirmation function again. Throws UserNotFound, UserAlreadyConfirmed, BadRequest. */
+/**
+ * Runs the confirmation function again. The Admin API v3 answers 400 when email/password authentication
+ * is off (the client route's AuthProviderNotFound is a 404). Throws UserNotFound, UserAlreadyConfirmed,
+ * BadRequest.
+ */
 export async function rerunPending(rt: Runtime, email: string): Promise<void> {
+  if (!rt.config.providers.enabled.has(USERPASS)) throw new AppError('BadRequest', 'email/password authentication is not enabled');
   await retryConfirmationFunction(rt, email);
 }
 

@@ -48,6 +48,18 @@ describe('admin API', () => {
     expect(apps.body[0]).toMatchObject({ client_app_id: 'gatehouse-e2e', _id: expect.stringMatching(/^[0-9a-f]{24}$/) });
   });
 
+  it('ends an admin session with its refresh token (204) and refuses the access token there (401), as the Admin API v3 does', async () => {
+    const login = await fetch(`${admin}/auth/providers/mongodb-cloud/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: ADMIN.username, apiKey: ADMIN.apiKey }),
+    });
+    const tokens = (await login.json()) as { access_token: string; refresh_token: string };
+    const wrong = await call('DELETE', '/auth/session', undefined, tokens.access_token);
+    expect([wrong.status, wrong.body]).toEqual([401, { error: 'invalid refresh token: incorrect token type', error_code: 'InvalidSession' }]);
+    expect((await call('DELETE', '/auth/session', undefined, tokens.refresh_token)).status).toBe(204);
+  });
+
   it('refuses client tokens on admin routes, and admin tokens on client routes', async () => {
     const user = await newApp().logIn(Realm.Credentials.anonymous());
     expect((await call('GET', '/auth/profile', undefined, user.accessToken!)).body.error_code).toBe('InvalidSession');
