@@ -4,10 +4,11 @@
  * first anonymous login. Run on its own with `npx tsx bench/start.ts`; `npm run bench` runs it too.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, freePort } from '../scripts/local-stack';
+import { descendants } from '../scripts/processes';
 
 export interface StartFigures {
   /** Seconds from the command to its `Gatehouse ready:` line. */
@@ -16,24 +17,6 @@ export interface StartFigures {
   peakRssAtReadyMiB: number;
   /** The same peak through a first anonymous login after ready (its function's first load). */
   peakRssMiB: number;
-}
-
-/** Every process below `pid`, read from /proc. */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push(c), walk(c)));
-  walk(pid);
-  return out;
 }
 
 function rssKiB(pid: number): number {

@@ -1,10 +1,11 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../lib/limit-rules';
 import { READY_LIMIT_MS, ROOT, freePort, isPortFree, stackFile } from '../../scripts/local-stack';
+import { descendants } from '../../scripts/processes';
 
 const run = promisify(execFile);
 
@@ -37,24 +38,6 @@ function start(port: number, appId: string, limits?: string): Started {
     child.once('exit', (code) => reject(new Error(`npm start exited with ${code}`)));
   });
   return { child, stdout, ready };
-}
-
-/** Every process below `pid`, read from /proc. */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push(c), walk(c)));
-  walk(pid);
-  return out;
 }
 
 function alive(pid: number): boolean {
