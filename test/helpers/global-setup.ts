@@ -61,7 +61,7 @@ export default async function setup(project: TestProject) {
   const pages = await startAppPages();
   project.provide('appPages', { sameSite: pages.sameSite, crossSite: pages.crossSite, refused: pages.refused });
   const apple = await startFakeApple();
-  const appleSettings = appleProvider(apple);
+  const appleSettings = appleProvider(apple, pages.redirectUris);
   const providers = JSON.stringify({ ...providersFor(oidc.url, graph.url, `gatehouse-${LOCAL_STAGE}-exampleAuth`, pages.redirectUris), 'oauth2-apple': appleSettings });
   project.provide('fakeAppleUrl', apple.url);
   project.provide('providers', providers);
