@@ -8,7 +8,7 @@ import { serve } from './server';
  * endpoint (/auth/token) that takes a code only with a client secret that is an ES256 JWT signed by the
  * team's key (`kid` = key id, `iss` = team id, `sub` = client id, `aud` = the issuer) and the
  * redirect_uri the code was issued for, and an authorize page (/auth/authorize) that signs in at once
- * the person its `login_hint` names and, as Apple's `response_mode=form_post` does, answers a page on
+ * the person its `login_hint` names (else the browser's `apple-session` cookie) and, as Apple's `response_mode=form_post` does, answers a page on
  * its own origin that posts `code`, `state` and (on that person's first authorization of the client
  * only) `user` to the redirect_uri; the code's ID token carries the request's nonce.
  */
@@ -40,6 +40,14 @@ interface Grant {
   claims: JWTPayload;
   /** The redirect_uri of the authorize request; the exchange must repeat it. */
   redirectUri?: string;
+}
+
+/** Who is signed in at this Apple in a browser: its `apple-session` cookie (a test sets it), by `sub`. */
+export const APPLE_SESSION_COOKIE = 'apple-session';
+
+function signedIn(cookie: string | undefined): string | undefined {
+  const pair = (cookie ?? '').split(';').map((p) => p.trim()).find((p) => p.startsWith(`${APPLE_SESSION_COOKIE}=`));
+  return pair ? decodeURIComponent(pair.slice(APPLE_SESSION_COOKIE.length + 1)) : undefined;
 }
 
 const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -74,7 +82,7 @@ export async function startFakeApple(): Promise<FakeApple> {
       .setExpirationTime('10m')
       .sign(key);
 
-  const server = await serve(async (_req, url, body) => {
+  const server = await serve(async (req, url, body) => {
     if (url.pathname === '/auth/keys') return { status: 200, body: { keys: [jwk] } };
     // Test control: test workers mint ID tokens here, as Apple's sign-in sheet would for a user.
     if (url.pathname === '/test/id-token') {
@@ -86,7 +94,7 @@ export async function startFakeApple(): Promise<FakeApple> {
       people.set(person.sub, person);
       return { status: 200, body: {} };
     }
-    if (url.pathname === '/auth/authorize') return authorize(url.searchParams);
+    if (url.pathname === '/auth/authorize') return authorize(url.searchParams, signedIn(req.headers.cookie));
     if (url.pathname === '/auth/token') {
       const form = new URLSearchParams(body);
       const grant = codes.get(form.get('code') ?? '');
@@ -108,7 +116,7 @@ export async function startFakeApple(): Promise<FakeApple> {
   issuer = server.url;
 
   /** The person consents at once; the answer posts itself to the redirect_uri. */
-  function authorize(query: URLSearchParams) {
+  function authorize(query: URLSearchParams, session: string | undefined) {
     const clientId = query.get('client_id') ?? '';
     const redirectUri = query.get('redirect_uri') ?? '';
     const scopes = (query.get('scope') ?? '').split(' ').filter(Boolean);
@@ -116,7 +124,7 @@ export async function startFakeApple(): Promise<FakeApple> {
     if (!scopes.every((s) => s === 'name' || s === 'email')) return { status: 400, body: { error: 'invalid_scope' } };
     // Apple: "response_mode must be form_post when name or email scope is requested"; this fake answers no other way.
     if (query.get('response_mode') !== 'form_post') return { status: 400, body: { error: 'invalid_request' } };
-    const sub = query.get('login_hint') || `000${randomBytes(3).toString('hex')}.${randomBytes(8).toString('hex')}.0000`;
+    const sub = query.get('login_hint') || session || `000${randomBytes(3).toString('hex')}.${randomBytes(8).toString('hex')}.0000`;
     const person = people.get(sub) ?? { sub };
     const claims: JWTPayload = { sub, ...(query.get('nonce') ? { nonce: query.get('nonce')!, nonce_supported: true } : {}) };
     if (scopes.includes('email') && person.email) {
