@@ -3,6 +3,8 @@ import { handler as profile } from '../../functions/auth/profile';
 import { handler as anonLogin } from '../../functions/providers/anon-user/login';
 import { handler as oauthCallback } from '../../functions/providers/oauth-callback';
 import { handler as oauthStart } from '../../functions/providers/oauth-start';
+import { appleAuthorizeUrl } from '../../lib/providers/oauth2-apple';
+import { parseProviderSettings } from '../../lib/providers/settings';
 import { runtime } from '../../lib/runtime';
 import { APPLE_SERVICES_ID, CLIENT_PAGE, applePerson, world } from '../fakes/world';
 import { APP, CLIENT, type Result, invoke } from '../helpers/events';
@@ -95,6 +97,17 @@ describe('oauth2-apple redirect flow (form_post)', () => {
       nonce: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
     });
     expect(url.search).toContain('scope=name%20email');
+    expect(q.has('code_challenge')).toBe(false);
+  });
+
+  it('asks for the scope the settings choose (form_post all the same), and refuses a scope Apple has not', () => {
+    const apple = (scope?: unknown) =>
+      parseProviderSettings({ 'oauth2-apple': { enabled: true, clientIds: ['com.example.web'], teamId: 'T', keyId: 'K', ...(scope === undefined ? {} : { scope }) } }).apple!;
+    expect(apple().scope).toBe('name email');
+    const url = new URL(appleAuthorizeUrl(apple('email'), 'https://gatehouse.test/callback', 'state', 'nonce'));
+    expect([url.searchParams.get('scope'), url.searchParams.get('response_mode')]).toEqual(['email', 'form_post']);
+    expect(apple('').scope).toBe('');
+    for (const bad of ['openid email', 'name name', 42]) expect(() => apple(bad)).toThrow('configuration: providers: oauth2-apple.scope must be "name", "email", "name email" or ""');
   });
 
   it('logs in: the form post waits on the flow and a 303 brings the browser back by GET, with its cookie; the first name stays', async () => {
