@@ -213,9 +213,9 @@ async function askToConfirm(rt: Runtime, flow: OAuthState, proven: ProvenIdentit
 }
 
 /**
- * Finishes a browser flow at the provider's callback: exchanges the code (with the PKCE verifier)
- * and, when the callback came to the browser that started the flow (its cookie), logs in or links and
- * redirects to the app's page with the result in its fragment. A callback in any other browser gets a
+ * Finishes a browser flow at the provider's callback: exchanges the code (with the PKCE verifier;
+ * Apple's, from its form post, with the nonce checked) and, when the callback came to the browser that
+ * started the flow (its cookie), logs in or links and redirects to the app's page with the result in its fragment. A callback in any other browser gets a
  * page asking the person consenting to confirm (login CSRF, RFC 9700 §4.7). Throws BadRequest only
  * when the flow is unknown, since there is no page to send the error to.
  */
@@ -247,10 +247,9 @@ export async function finishRedirect(rt: Runtime, query: Record<string, string>,
  */
 export async function acceptFormPost(rt: Runtime, form: Record<string, string>): Promise<Reply> {
   const flow = isOAuthStateId(form.state) ? await rt.store.takeOAuthState(form.state) : undefined;
-  if (!flow || flow.pending || flow.provider !== APPLE) throw new AppError('BadRequest', 'unknown or already used OAuth state');
-  if (flow.formPost) {
+  if (!flow || flow.pending || flow.provider !== APPLE || flow.formPost) {
     // A second post (a page submitted twice, or a stranger who has the state) changes nothing.
-    await rt.store.saveOAuthState(flow);
+    if (flow) await rt.store.saveOAuthState(flow);
     throw new AppError('BadRequest', 'unknown or already used OAuth state');
   }
   const name = readAppleUser(form.user);
