@@ -55,9 +55,9 @@ export function text(status: number, contentType: string, body: string, headers:
   return { status, text: { contentType, body }, headers };
 }
 
-/** A browser redirect (302 Location). */
-export function redirect(location: string): Reply {
-  return { status: 302, headers: { Location: location } };
+/** A browser redirect (302 Location; 303 after a POST, so the browser comes back by GET). */
+export function redirect(location: string, status: 302 | 303 = 302): Reply {
+  return { status, headers: { Location: location } };
 }
 
 /** A redirect handed to script instead (realm-web's link flow reads X-BaaS-Location, Stitch X-Stitch-Location). */

@@ -8,6 +8,7 @@ import { type LinkInfo, linkToSession, signIn } from './linking';
 import { log, securityEvent } from './log';
 import type { AuthInfo, ProvenIdentity } from './login';
 import { confirmPage } from './oauth-confirm-page';
+import { APPLE, appleAuthorizeUrl, appleCodeIdentity, readAppleUser } from './providers/oauth2-apple';
 import { FACEBOOK, exchangeFacebookCode, facebookAuthorizeUrl, facebookIdentity } from './providers/oauth2-facebook';
 import { GOOGLE, exchangeGoogleCode, googleAuthorizeUrl, googleIdentity } from './providers/oauth2-google';
 import { requireProvider } from './providers/settings';
@@ -29,11 +30,22 @@ export interface RedirectStart {
 const FLOW_SECONDS = 600;
 
 function settingsOf(rt: Runtime, provider: string) {
-  if (provider !== GOOGLE && provider !== FACEBOOK) {
+  if (provider !== GOOGLE && provider !== FACEBOOK && provider !== APPLE) {
     throw new AppError('AuthProviderNotFound', `authentication provider '${provider}' not found`);
   }
   requireProvider(rt.config.providers, provider);
-  return provider === GOOGLE ? rt.config.providers.google! : rt.config.providers.facebook!;
+  const { google, facebook, apple } = rt.config.providers;
+  return provider === GOOGLE ? google! : provider === FACEBOOK ? facebook! : apple!;
+}
+
+/** The provider's consent URL: PKCE for Google and Facebook, Apple's form_post with the flow's nonce. */
+function authorizeUrl(rt: Runtime, flow: OAuthState): string {
+  const { google, facebook, apple } = rt.config.providers;
+  if (flow.provider === APPLE) return appleAuthorizeUrl(apple!, flow.callbackUrl, flow.id, flow.nonce!);
+  const challenge = createHash('sha256').update(flow.codeVerifier).digest('base64url');
+  return flow.provider === GOOGLE
+    ? googleAuthorizeUrl(google!, flow.callbackUrl, flow.id, challenge)
+    : facebookAuthorizeUrl(facebook!, flow.callbackUrl, flow.id, challenge);
 }
 
 /** A URL as redirect URIs are compared: origin, path and query, without a fragment. */
@@ -103,21 +115,18 @@ export async function startRedirect(rt: Runtime, callbackUrl: string, start: Red
     clientState: start.state,
     callbackUrl,
     codeVerifier: randomBytes(48).toString('base64url'),
+    ...(start.provider === APPLE ? { nonce: randomBytes(24).toString('base64url') } : {}),
     device: decodeDevice(start.device),
     ...(link ? { link: { userId: link.user.id, sessionId: link.claims.sessionId, deviceId: link.claims.deviceId } } : {}),
     bindingHash: hashSecret(binding),
     expiresAt: Math.floor(rt.clock() / 1000) + FLOW_SECONDS,
   };
   await rt.store.saveOAuthState(state);
-  const challenge = createHash('sha256').update(state.codeVerifier).digest('base64url');
-  const location =
-    start.provider === GOOGLE
-      ? googleAuthorizeUrl(rt.config.providers.google!, callbackUrl, state.id, challenge)
-      : facebookAuthorizeUrl(rt.config.providers.facebook!, callbackUrl, state.id, challenge);
-  return { location, cookie: bindingCookie(state.id, binding, FLOW_SECONDS) };
+  return { location: authorizeUrl(rt, state), cookie: bindingCookie(state.id, binding, FLOW_SECONDS) };
 }
 
 async function identityFromCode(rt: Runtime, flow: OAuthState, code: string): Promise<ProvenIdentity> {
+  if (flow.provider === APPLE) return appleCodeIdentity(rt, rt.config.providers.apple!, code, { ...flow, name: flow.formPost?.name });
   if (flow.provider === GOOGLE) {
     const settings = rt.config.providers.google!;
     return googleIdentity(rt, settings, await exchangeGoogleCode(settings, code, flow.callbackUrl, flow.codeVerifier));
@@ -147,6 +156,8 @@ function fragment(rt: Runtime, flow: OAuthState, outcome: { auth?: AuthInfo | Li
 const PROVIDER_ERRORS = new Set([
   'access_denied', 'invalid_request', 'unauthorized_client', 'unsupported_response_type', 'invalid_scope', 'server_error',
   'temporarily_unavailable', 'interaction_required', 'login_required', 'account_selection_required', 'consent_required',
+  // Apple's own, when the person closes its page.
+  'user_cancelled_authorize',
 ]);
 
 /** A provider's refusal in our own words: its free-text description never reaches the app's page. */
@@ -155,7 +166,7 @@ function providerRefusal(error: string | undefined): AppError {
   return new AppError('AuthError', PROVIDER_ERRORS.has(error) ? `the provider refused: ${error}` : 'the provider refused the login');
 }
 
-const PROVIDER_NAMES: Record<string, string> = { [GOOGLE]: 'Google', [FACEBOOK]: 'Facebook' };
+const PROVIDER_NAMES: Record<string, string> = { [GOOGLE]: 'Google', [FACEBOOK]: 'Facebook', [APPLE]: 'Apple' };
 
 function expired(rt: Runtime, flow: OAuthState): boolean {
   return flow.expiresAt * 1000 <= rt.clock();
@@ -186,7 +197,7 @@ async function accountLabel(rt: Runtime, link: NonNullable<OAuthState['link']>):
 async function askToConfirm(rt: Runtime, flow: OAuthState, proven: ProvenIdentity): Promise<Reply> {
   const linkTo = flow.link ? await accountLabel(rt, flow.link) : undefined;
   const id = randomBytes(24).toString('base64url');
-  const { bindingHash: _binding, ...rest } = flow;
+  const { bindingHash: _binding, formPost: _posted, ...rest } = flow;
   await rt.store.saveOAuthState({ ...rest, id, pending: { identity: proven.identity, data: proven.data }, expiresAt: Math.floor(rt.clock() / 1000) + FLOW_SECONDS });
   securityEvent('oauth.unbound_callback', { provider: flow.provider, link: Boolean(flow.link) });
   const account = [proven.data.email, proven.data.name].find((v): v is string => typeof v === 'string' && v !== '') ?? proven.identity.id;
@@ -202,9 +213,9 @@ async function askToConfirm(rt: Runtime, flow: OAuthState, proven: ProvenIdentit
 }
 
 /**
- * Finishes a browser flow at the provider's callback: exchanges the code (with the PKCE verifier)
- * and, when the callback came to the browser that started the flow (its cookie), logs in or links and
- * redirects to the app's page with the result in its fragment. A callback in any other browser gets a
+ * Finishes a browser flow at the provider's callback: exchanges the code (with the PKCE verifier;
+ * Apple's, from its form post, with the nonce checked) and, when the callback came to the browser that
+ * started the flow (its cookie), logs in or links and redirects to the app's page with the result in its fragment. A callback in any other browser gets a
  * page asking the person consenting to confirm (login CSRF, RFC 9700 §4.7). Throws BadRequest only
  * when the flow is unknown, since there is no page to send the error to.
  */
@@ -212,10 +223,12 @@ export async function finishRedirect(rt: Runtime, query: Record<string, string>,
   const flow = isOAuthStateId(query.state) ? await rt.store.takeOAuthState(query.state) : undefined;
   if (!flow || flow.pending) throw new AppError('BadRequest', 'unknown or already used OAuth state');
   const cleared = { cookies: [bindingCookie(flow.id, '', 0)] };
+  // Apple answers only by form post (acceptFormPost): a code in this URL for its flow is not Apple's.
+  const answer = flow.provider === APPLE ? (flow.formPost ?? {}) : query;
   try {
     if (expired(rt, flow)) throw new AppError('AuthError', 'the login took too long, please try again');
-    if (query.error || !query.code) throw providerRefusal(query.error);
-    const proven = await identityFromCode(rt, flow, query.code);
+    if (answer.error || !answer.code) throw providerRefusal(answer.error);
+    const proven = await identityFromCode(rt, flow, answer.code);
     const secret = cookie(bindingCookieName(flow.id));
     const bound = Boolean(flow.bindingHash && secret && sameHash(hashSecret(secret), flow.bindingHash));
     if (!bound) return { ...(await askToConfirm(rt, flow, proven)), ...cleared };
@@ -223,6 +236,26 @@ export async function finishRedirect(rt: Runtime, query: Record<string, string>,
   } catch (error) {
     return { ...redirect(failed(rt, flow, error)), ...cleared };
   }
+}
+
+/**
+ * Apple's answer (`response_mode=form_post`: code, state, the first time `user`, or error) comes as a
+ * cross-site POST, which brings no SameSite=Lax cookie. It waits on the flow, server-side (the name
+ * never goes into a URL), and a 303 sends the browser back to the callback by GET, a top-level
+ * navigation that does bring the flow's cookie; finishRedirect goes on from there. Throws BadRequest
+ * when the flow is unknown, used, not Apple's, or already answered (that flow stays as it was).
+ */
+export async function acceptFormPost(rt: Runtime, form: Record<string, string>): Promise<Reply> {
+  const flow = isOAuthStateId(form.state) ? await rt.store.takeOAuthState(form.state) : undefined;
+  if (!flow || flow.pending || flow.provider !== APPLE || flow.formPost) {
+    // A second post (a page submitted twice, or a stranger who has the state) changes nothing.
+    if (flow) await rt.store.saveOAuthState(flow);
+    throw new AppError('BadRequest', 'unknown or already used OAuth state');
+  }
+  const name = readAppleUser(form.user);
+  const formPost = { ...(form.code ? { code: form.code } : {}), ...(form.error ? { error: form.error } : {}), ...(name ? { name } : {}) };
+  await rt.store.saveOAuthState({ ...flow, formPost });
+  return redirect(`${flow.callbackUrl}?${new URLSearchParams({ state: flow.id })}`, 303);
 }
 
 /**

@@ -107,3 +107,59 @@ export async function exchangeAppleCode(rt: Runtime, settings: AppleSettings, co
     'Apple',
   );
 }
+
+/** The longest first or last name kept from Apple's `user` form field. */
+const NAME_MAX = 128;
+
+/**
+ * The name in the `user` field Apple posts with the first authorization only
+ * (`{"name":{"firstName","lastName"},"email"}`); anything else is ignored. Its email is not used: the
+ * ID token says the email, verified and signed, and the form field is neither.
+ */
+export function readAppleUser(raw: string | undefined): { firstName?: string; lastName?: string } | undefined {
+  let user: unknown;
+  try {
+    user = JSON.parse(raw ?? '');
+  } catch {
+    return undefined;
+  }
+  const name = (user as { name?: Record<string, unknown> } | null)?.name;
+  const part = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, NAME_MAX) : undefined);
+  const firstName = part(name?.firstName);
+  const lastName = part(name?.lastName);
+  if (!firstName && !lastName) return undefined;
+  return { ...(firstName ? { firstName } : {}), ...(lastName ? { lastName } : {}) };
+}
+
+/**
+ * Apple's consent page for the browser flow: the Services ID, `form_post` (Apple requires it whenever
+ * name or email is asked for) and a nonce the ID token must carry. No PKCE: Apple documents none.
+ */
+export function appleAuthorizeUrl(settings: AppleSettings, callbackUrl: string, state: string, nonce: string): string {
+  const query = new URLSearchParams({
+    client_id: settings.clientIds[0],
+    redirect_uri: callbackUrl,
+    response_type: 'code',
+    scope: settings.scope,
+    response_mode: 'form_post',
+    state,
+    nonce,
+  });
+  // Spaces as %20, as Apple's documentation writes the scope (URLSearchParams writes "+").
+  return `${settings.authorizeUrl}?${query.toString().replace(/\+/g, '%20')}`;
+}
+
+/**
+ * The identity a redirect flow's code proves: exchanged with a fresh client secret, the ID token
+ * checked as at the ID-token login and against the flow's nonce, with the name Apple posted. Throws AuthError.
+ */
+export async function appleCodeIdentity(
+  rt: Runtime,
+  settings: AppleSettings,
+  code: string,
+  flow: { callbackUrl: string; nonce?: string; name?: { firstName?: string; lastName?: string } },
+): Promise<ProvenIdentity> {
+  if (!flow.nonce) throw new AppError('AuthError', 'the Apple flow has no nonce');
+  const idToken = await exchangeAppleCode(rt, settings, code, flow.callbackUrl);
+  return appleIdentity(rt, settings, idToken, { nonce: flow.nonce, name: flow.name });
+}

@@ -57,6 +57,8 @@ export interface AppleSettings {
   jwksUrl: string;
   tokenUrl: string;
   authorizeUrl: string;
+  /** What the redirect flow asks Apple to share (`name`, `email`, both or neither); default `name email`. */
+  scope: string;
   redirectUris: string[];
   metadataFields: OAuthField[];
 }
@@ -224,6 +226,16 @@ function parseGoogle(raw: Record<string, unknown>): GoogleSettings {
   };
 }
 
+/** Apple's scopes are `name` and `email`, space-separated; an empty string asks for neither. */
+function appleScope(value: unknown, where: string): string {
+  if (value === undefined) return 'name email';
+  const words = typeof value === 'string' ? value.split(' ').filter(Boolean) : undefined;
+  if (!words || !words.every((w) => w === 'name' || w === 'email') || new Set(words).size !== words.length) {
+    fail(`${where}.scope must be "name", "email", "name email" or ""`);
+  }
+  return words.join(' ');
+}
+
 function parseApple(raw: Record<string, unknown>): AppleSettings {
   const where = 'oauth2-apple';
   return {
@@ -235,6 +247,7 @@ function parseApple(raw: Record<string, unknown>): AppleSettings {
     jwksUrl: text(raw, 'jwksUrl', where, 'https://appleid.apple.com/auth/keys'),
     tokenUrl: text(raw, 'tokenUrl', where, 'https://appleid.apple.com/auth/token'),
     authorizeUrl: text(raw, 'authorizeUrl', where, 'https://appleid.apple.com/auth/authorize'),
+    scope: appleScope(raw.scope, where),
     redirectUris: raw.redirectUris === undefined ? [] : strings(raw.redirectUris, `${where}.redirectUris`, 0),
     metadataFields: oauthFields(raw.metadataFields, where),
   };

@@ -113,6 +113,13 @@ export interface OAuthState {
   link?: { userId: string; sessionId: string; deviceId: string };
   /** SHA-256 of the secret in the cookie of the browser that started the flow (absent: never bound). */
   bindingHash?: string;
+  /** The OpenID Connect nonce sent to the provider; its ID token must carry it (Apple). */
+  nonce?: string;
+  /**
+   * What the provider posted to the callback (Apple's `response_mode=form_post`), waiting for the
+   * browser to come back by GET with the flow's cookie; the name Apple tells only at the first authorization.
+   */
+  formPost?: { code?: string; error?: string; name?: { firstName?: string; lastName?: string } };
   /**
    * A flow whose callback came to another browser: the identity the provider proved, waiting for the
    * person consenting to confirm on Gatehouse's page (the record is then keyed by that page's id).

@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
 import type { JWTPayload } from 'jose';
+import type { ApplePerson } from './apple';
 import type { GraphUser } from './graph';
 
 /** The outside world of this test run: the fake identity providers started by the global set-up. */
@@ -19,8 +20,11 @@ export const world = {
 export const APPLE_SERVICES_ID = 'test.gatehouse.web';
 export const APPLE_BUNDLE_ID = 'test.gatehouse.app';
 
-/** The test run's `oauth2-apple` settings against the fake Apple (its .p8 key as a value: the stack gets a `$secret`). */
-export function appleProvider(apple: { url: string; issuer: string; teamId: string; keyId: string; privateKeyPem: string }) {
+/**
+ * The test run's `oauth2-apple` settings against the fake Apple (its .p8 key as a value: the stack gets
+ * a `$secret`); the browser flow may return to `appPages` and CLIENT_PAGE.
+ */
+export function appleProvider(apple: { url: string; issuer: string; teamId: string; keyId: string; privateKeyPem: string }, appPages: string[] = []) {
   return {
     enabled: true,
     clientIds: [APPLE_SERVICES_ID, APPLE_BUNDLE_ID],
@@ -31,7 +35,13 @@ export function appleProvider(apple: { url: string; issuer: string; teamId: stri
     jwksUrl: `${apple.url}/auth/keys`,
     tokenUrl: `${apple.url}/auth/token`,
     authorizeUrl: `${apple.url}/auth/authorize`,
+    redirectUris: [CLIENT_PAGE, ...appPages],
   };
+}
+
+/** Makes `person` known to the fake Apple's authorize page (its `login_hint` is their `sub`). */
+export async function applePerson(person: ApplePerson): Promise<void> {
+  await post(`${world.apple}/test/person`, person);
 }
 
 /** An ID token from the fake Apple, as the sign-in sheet hands it to an app. */

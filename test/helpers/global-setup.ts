@@ -65,7 +65,7 @@ export async function startWorld(project: TestProject, { stack }: { stack: boole
   const pages = await startAppPages();
   project.provide('appPages', { sameSite: pages.sameSite, crossSite: pages.crossSite, refused: pages.refused });
   const apple = await startFakeApple();
-  const appleSettings = appleProvider(apple);
+  const appleSettings = appleProvider(apple, pages.redirectUris);
   const providers = JSON.stringify({ ...providersFor(oidc.url, graph.url, `gatehouse-${LOCAL_STAGE}-exampleAuth`, pages.redirectUris), 'oauth2-apple': appleSettings });
   project.provide('fakeAppleUrl', apple.url);
   project.provide('providers', providers);
