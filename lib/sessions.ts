@@ -19,8 +19,10 @@ export interface NewSession {
 export async function newSession(rt: Runtime, userId: string, deviceId: string): Promise<NewSession> {
   const now = rt.clock();
   const id = newObjectId();
-  const expiresAt = Math.floor(now / 1000) + (await refreshTokenSeconds(rt));
-  const refreshToken = await rt.tokens.signRefresh({ userId, sessionId: id }, expiresAt);
+  // One clock reading for both ends: a second ticking over between them made a token one second short.
+  const issuedAt = Math.floor(now / 1000);
+  const expiresAt = issuedAt + (await refreshTokenSeconds(rt));
+  const refreshToken = await rt.tokens.signRefresh({ userId, sessionId: id }, expiresAt, { issuedAt });
   return { session: { id, userId, deviceId, refreshHash: hashSecret(refreshToken), createdAt: now, expiresAt }, refreshToken };
 }
 

@@ -49,8 +49,8 @@ export interface Tokens {
   accessTokenLength(grant: AccessGrant): number;
   /** Throws InvalidSession (UserAppDomainMismatch for a token of another app). */
   verifyAccess(token: string): Promise<VerifiedAccess>;
-  /** With `fixed`, the same inputs sign the same token (HS256 is deterministic): rotation retries need it. */
-  signRefresh(grant: { userId: string; sessionId: string }, expiresAt: number, fixed?: { jti: string; issuedAt: number }): Promise<string>;
+  /** With `fixed`, the same inputs sign the same token (HS256 is deterministic): rotation retries need it; a new session gives only the `issuedAt` its expiry was counted from. */
+  signRefresh(grant: { userId: string; sessionId: string }, expiresAt: number, fixed?: { jti?: string; issuedAt: number }): Promise<string>;
   /** Throws InvalidSession with the messages the SDKs know. */
   verifyRefresh(token: string): Promise<VerifiedRefresh>;
   /** The public access-token keys of the key set in hand (synchronous: it may be up to a cache lifetime old). */
