@@ -17,6 +17,7 @@ import { parse } from 'yaml';
 import { writeStageSecrets } from '../lib/secrets';
 import { createSecretStore } from '../lib/store/secrets';
 import { generateKeySet } from '../lib/tokens';
+import { inputsHash, localBuild } from './local-build';
 import { type SecretsServer, startSecretsServer } from './secrets-server';
 import { startStreamPoller } from './table-stream';
 
@@ -243,6 +244,18 @@ export interface OfflineOptions {
 /** Settings that are secrets: they go to the stack's secret store, never into its environment. */
 const SECRET_SETTINGS = ['GATEHOUSE_SIGNING_KEYS', 'GATEHOUSE_ADMIN_USERNAME', 'GATEHOUSE_ADMIN_API_KEY'];
 
+/**
+ * How serverless.yml's esbuild section bundles for a local stack. Locally, stack traces point into the
+ * sources; deployed zips carry no maps unless asked for. Nor are local bundles minified: that alone took
+ * about a third of the time to ready (bench, "npm start").
+ */
+const LOCAL_BUILD_SETTINGS = { GATEHOUSE_LOCAL_BUILD: 'true', GATEHOUSE_SOURCEMAPS: 'true', GATEHOUSE_MINIFY: 'false' };
+
+/** The folder of the local build of the sources as they are now (scripts/local-build.ts). */
+export function currentBuildDir(): string {
+  return join(STATE_DIR, 'build', inputsHash(ROOT, LOCAL_BUILD_SETTINGS));
+}
+
 /** Environment of serverless offline: the GATEHOUSE_* variables serverless.yml passes to functions. */
 export function offlineEnv(options: OfflineOptions, baseUrl: string, lambdaPort: number, secretsEndpoint: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
@@ -252,12 +265,8 @@ export function offlineEnv(options: OfflineOptions, baseUrl: string, lambdaPort:
     GATEHOUSE_SECRETS_ENDPOINT: secretsEndpoint,
     GATEHOUSE_DYNAMODB_ENDPOINT: options.dynamoEndpoint,
     GATEHOUSE_LAMBDA_ENDPOINT: `http://127.0.0.1:${lambdaPort}`,
-    GATEHOUSE_BUILD_DIR: join('.gatehouse', 'build', String(options.port)),
     GATEHOUSE_OUTBOX_DIR: outboxDir(options.port),
-    // Locally, stack traces point into the sources; deployed zips carry no maps unless asked for. Nor
-    // are local bundles minified: that alone took about a third of the time to ready (bench, "npm start").
-    GATEHOUSE_SOURCEMAPS: 'true',
-    GATEHOUSE_MINIFY: 'false',
+    ...LOCAL_BUILD_SETTINGS,
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
     AWS_REGION: 'us-east-1',
@@ -383,17 +392,28 @@ export async function startOffline(
   // Locally a function's first call loads its bundle in a fresh worker; on a busy machine (the test
   // run) that alone can pass the deployed 10 s limit, which only means something in AWS.
   args.push('--noTimeout');
-  const secrets = await startLocalSecrets(options);
-  const env = offlineEnv(options, baseUrl, lambdaPort, secrets.endpoint);
+  const env = offlineEnv(options, baseUrl, lambdaPort, '');
   // Refused before anything starts, as packaging refuses it.
   const cors = edgeCors(LOCAL_STAGE, env);
+  const build = await localBuild(ROOT, env, READY_LIMIT_MS);
+  Object.assign(env, { GATEHOUSE_BUILD_DIR: build.dir, GATEHOUSE_REUSE_BUILD: String(build.reuse) });
+  const secrets = await startLocalSecrets(options).catch((error) => {
+    build.abandoned();
+    throw error;
+  });
+  env.GATEHOUSE_SECRETS_ENDPOINT = secrets.endpoint;
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/osls/bin/serverless.js'), ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', log, log],
     detached: true,
   });
-  const front = await startFront(options.port, httpPort, cors);
+  const front = await startFront(options.port, httpPort, cors).catch(async (error) => {
+    await stopper(child, true)();
+    await secrets.stop();
+    build.abandoned();
+    throw error;
+  });
   const location = `${baseUrl}/api/client/v2.0/app/${options.appId}/location`;
   const stopChild = stopper(child, true);
   const running = {
@@ -408,12 +428,14 @@ export async function startOffline(
   };
   try {
     // Bundling 75 functions takes a quiet 2-core machine under a minute; a busy one (a test run, a
-    // laptop compiling something else) several times that.
+    // laptop compiling something else) several times that. Starting on a finished build: seconds.
     await waitFor('serverless offline', async () => (await fetch(location)).status === 200, child, READY_LIMIT_MS);
   } catch (error) {
+    build.abandoned();
     await running.stop();
     throw error;
   }
+  build.finished();
   // As the event source mapping in AWS: the table's stream goes to the stream function (tableStream).
   const table = tableDefinitions(LOCAL_STAGE).find((t) => t.StreamSpecification);
   if (!table) return running;
