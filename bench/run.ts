@@ -1,14 +1,14 @@
 /**
  * `npm run bench`: starts what it needs, runs every scenario for a bounded time, and writes
- * bench/results/<date>.json, bench/results/latest.md and latest.svg, and the README's table; then
- * prints each budget with its measured value and PASS or FAIL.
+ * bench/results/<date>.json, bench/results/latest.md and latest.svg (nothing outside bench/; docs/performance.md
+ * links them); then prints each budget with its measured value and PASS or FAIL.
  *
  *   --label <name>   names the run in the results (default "latest"); "before" writes <date>-before.json,
  *                    which later runs show beside their own numbers
  *   --quick          shorter scenarios, for trying the bench out: results go to bench/results/tmp/ only
  */
 import { cpus, loadavg } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../scripts/local-stack';
 import { generateKeySet } from '../lib/tokens';
@@ -21,10 +21,11 @@ import { measureHeat } from './heat';
 import { benchFlowsHttp, benchFlowsInProcess, prepareAccounts, type FlowRow } from './flows';
 import { benchMoving } from './moving';
 import { benchBetterAuth } from './peer';
-import { type Results, budgetTable, chart, markdown, summaryTables } from './report';
+import type { Results } from './report';
 import { countRoundTrips, countingRuntime } from './round-trips';
 import { type StartFigures, measureStart } from './start';
 import { startWorld, type World } from './world';
+import { writeResults } from './write-results';
 
 const args = process.argv.slice(2);
 const label = args.includes('--label') ? args[args.indexOf('--label') + 1] : 'latest';
@@ -51,16 +52,6 @@ function newestBefore(): Results | undefined {
   if (!existsSync(RESULTS) || label === 'before') return undefined;
   const file = readdirSync(RESULTS).filter((f) => f.endsWith('-before.json')).sort().pop();
   return file ? (JSON.parse(readFileSync(join(RESULTS, file), 'utf8')) as Results) : undefined;
-}
-
-function updateReadme(results: Results, before?: Results): void {
-  const file = join(ROOT, 'README.md');
-  const readme = readFileSync(file, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
-  if (!readme.includes(start) || !readme.includes(end)) return;
-  const body = [start, '', `Latest run: ${results.date}, ${results.machine.cpus} cores, Node ${results.machine.node}.`, '', budgetTable(results, before), '', summaryTables(results), '', end].join('\n');
-  writeFileSync(file, readme.slice(0, readme.indexOf(start)) + body + readme.slice(readme.indexOf(end) + end.length));
 }
 
 const loadBefore = loadavg();
@@ -155,18 +146,10 @@ if (results.machine.loadAverageBefore[0] > results.machine.cpus * 0.5) {
   notes.push(`The machine was busy before the run (load ${results.machine.loadAverageBefore[0].toFixed(2)} on ${results.machine.cpus} cores): absolute numbers are noisy; the authorizer ratio is measured in interleaved slices to resist that.`);
 }
 const before = newestBefore();
-mkdirSync(RESULTS, { recursive: true });
 // Try-out runs stay out of the committed results.
-const name = quick ? join('tmp', `${results.date}-quick`) : label === 'latest' ? results.date : `${results.date}-${label}`;
-mkdirSync(join(RESULTS, 'tmp'), { recursive: true });
-writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
-if (label !== 'before' && !quick) {
-  writeFileSync(join(RESULTS, 'latest.md'), markdown(results, before));
-  writeFileSync(join(RESULTS, 'latest.svg'), chart(results, before));
-  updateReadme(results, before);
-}
+const [json] = writeResults(RESULTS, results, before, { label, quick });
 
-console.log(`\nBudgets (${results.date}, ${label}; results in bench/results/${name}.json)`);
+console.log(`\nBudgets (${results.date}, ${label}; results in bench/results/${json})`);
 for (const b of results.budgets) console.log(`  ${b.pass ? 'PASS' : 'FAIL'}  ${b.name}: ${b.measured}  [limit ${b.limit}]`);
 for (const n of notes) console.log(`  note: ${n}`);
 console.log(`${results.budgets.filter((b) => b.pass).length}/${results.budgets.length} budgets pass; the run took ${Math.round(results.seconds)} s.`);

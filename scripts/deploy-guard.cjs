@@ -36,11 +36,11 @@ class DeployGuard {
     const issuer = env.GATEHOUSE_ISSUER?.trim();
     if (!issuer) {
       missing.push(
-        'GATEHOUSE_ISSUER is not set: the stable public base URL of this stack, best a custom domain, e.g. `export GATEHOUSE_ISSUER=https://auth.example.com` (README, "Deploying")',
+        'GATEHOUSE_ISSUER is not set: the stable public base URL of this stack, best a custom domain, e.g. `export GATEHOUSE_ISSUER=https://auth.example.com` (docs/deploying.md, "The issuer")',
       );
     } else if (/\.execute-api\.[^/]+\.amazonaws\.com/.test(issuer)) {
       this.log.warning(
-        `Gatehouse: GATEHOUSE_ISSUER is the execute-api URL ${issuer}: re-creating the API or adding a custom domain later changes it and invalidates every refresh token; prefer a custom domain (README, "Deploying").`,
+        `Gatehouse: GATEHOUSE_ISSUER is the execute-api URL ${issuer}: re-creating the API or adding a custom domain later changes it and invalidates every refresh token; prefer a custom domain (docs/deploying.md, "The issuer").`,
       );
     }
     missing.push(...(await this.missingSecrets(stage)));

@@ -1,5 +1,5 @@
 /**
- * Moves a deployed table to the sharded user list (README, "Data model", "Moving a deployed table"):
+ * Moves a deployed table to the sharded user list (docs/data-model.md, "Moving a deployed table"):
  * safe to run while the stack serves, and again.
  *   against `npm start`:  npx tsx scripts/migrate-keys.ts [--port 3000]
  *   against AWS:          GATEHOUSE_TABLE=gatehouse-<stage> AWS_REGION=… npx tsx scripts/migrate-keys.ts --aws

@@ -21,18 +21,18 @@ let template: Record<string, any>;
 let resources: Record<string, any>;
 let secrets: SecretsServer;
 
-/** The first fenced JSON block after `marker` in the README: its example providers and triggers. */
-function readmeExample(marker: string): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const from = readme.indexOf(marker);
-  const block = /```json\n([\s\S]*?)```/.exec(readme.slice(from));
-  if (from < 0 || !block) throw new Error(`README has no JSON example after ${marker}`);
+/** The first fenced JSON block after `marker` in a page of docs/: its example providers and triggers. */
+function docsExample(page: string, marker: string): string {
+  const text = readFileSync(join(ROOT, 'docs', page), 'utf8');
+  const from = text.indexOf(marker);
+  const block = /```json\n([\s\S]*?)```/.exec(text.slice(from));
+  if (from < 0 || !block) throw new Error(`docs/${page} has no JSON example after ${marker}`);
   return JSON.stringify(JSON.parse(block[1]));
 }
 
 /**
- * The settings of a real production deploy (README, "Deploying"): an app id, a stable issuer, the
- * sender, an operator credential, an alarm topic, the README's example providers and triggers, and, while signing keys still
+ * The settings of a real production deploy (docs/deploying.md): an app id, a stable issuer, the
+ * sender, an operator credential, an alarm topic, the example providers and triggers of docs/, and, while signing keys still
  * reach the functions through the environment, a key set in the middle of a rotation (two RSA keys).
  */
 async function productionEnv(): Promise<NodeJS.ProcessEnv> {
@@ -48,8 +48,8 @@ async function productionEnv(): Promise<NodeJS.ProcessEnv> {
     GATEHOUSE_ALARM_TOPIC_ARN: ALARM_TOPIC,
     // Production stages need an explicit origin list (the HTTP API's CORS configuration).
     GATEHOUSE_ALLOWED_ORIGINS: 'https://app.example.com',
-    GATEHOUSE_PROVIDERS: readmeExample('## Providers'),
-    GATEHOUSE_TRIGGERS: readmeExample('**Triggers**'),
+    GATEHOUSE_PROVIDERS: docsExample('providers.md', '## The provider document'),
+    GATEHOUSE_TRIGGERS: docsExample('custom-data.md', '## Triggers'),
   };
   for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'GATEHOUSE_SOURCEMAPS', 'GATEHOUSE_TRACING']) delete env[name];
   if (keysInEnvironment()) env.GATEHOUSE_SIGNING_KEYS = JSON.stringify(await rotateKeySet(await generateKeySet(), Date.now(), { cacheSeconds: 300, marginSeconds: 60, accessTokenSeconds: 1800, refreshTokenSeconds: 5_184_000 }));
