@@ -10,8 +10,12 @@ const AUTH = '/api/client/v2.0/auth';
 const loggedIn: Success = { status: 200, description: 'logged in (linked, with `?link=true`: no refresh token)', schema: ref('AuthInfo') };
 const done: Success = { status: 204, description: 'done, no body' };
 const LINK = { link: '`true`: add this credential to the user of the access token (protocol §5)' };
-/** Every login: the provider may be off, the user disabled or the user-creation function refuse; linking refuses anonymous and a second email/password identity (500). */
-const LOGIN: readonly ErrorCode[] = ['AuthProviderNotFound', 'AuthError', 'UserDisabled'];
+/**
+ * Every login: the provider may be off, the user disabled or the user-creation function refuse; a link
+ * of a credential that is another user's is LinkConflict (AccountNameInUse, 401), and of an anonymous
+ * or a second email/password identity InternalServerError, as App Services answers.
+ */
+const LOGIN: readonly ErrorCode[] = ['AuthProviderNotFound', 'AuthError', 'UserDisabled', 'LinkConflict'];
 /** Every email/password route: the provider may be off; the ones that mail or check tokens are rate-limited per address. */
 const USERPASS: readonly ErrorCode[] = ['AuthProviderNotFound', 'TooManyRequests'];
 

@@ -51,7 +51,7 @@ const TOKEN_ERRORS: Record<Token, readonly ErrorCode[]> = {
   refresh: ['MissingAuthReq', 'InvalidSession', 'UserAppDomainMismatch'],
   admin: ['MissingAuthReq', 'InvalidSession'],
   adminRefresh: ['MissingAuthReq', 'InvalidSession'],
-  link: ['MissingAuthReq', 'InvalidSession', 'UserAppDomainMismatch', 'LinkConflict'],
+  link: ['MissingAuthReq', 'InvalidSession', 'UserAppDomainMismatch'],
   authorizer: [],
 };
 
