@@ -52,8 +52,8 @@ function errorCodesOf(operation: Operation): Map<number, string[]> {
 const WIRE_CODES = new Set(errorTable.map((row) => row.code));
 
 /** The codes a TSDoc names after "throws" or "refuses" (STYLE: each exported lib function names what it throws). */
-function thrownIn(doc: string): string[] {
-  return doc
+function thrownIn(comment: string): string[] {
+  return comment
     .split(/\.\s/)
     .filter((sentence) => /throw|refuse|refused/i.test(sentence))
     .flatMap((sentence) => [...sentence.matchAll(/\b[A-Z][A-Za-z]+\b/g)].map(([word]) => word))

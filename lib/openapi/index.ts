@@ -4,10 +4,8 @@ import { clientRoutes } from './client-routes';
 import { type Route, openApiPath, operationOf } from './operations';
 import { consoleRoutes, otherRoutes } from './other-routes';
 
-export type { Route } from './operations';
-
 /** The routes of each API, as the document groups them (and tags them). */
-export const routesByApi = {
+const routesByApi = {
   client: [
     { tag: 'client', routes: clientRoutes },
     { tag: 'well-known', routes: otherRoutes },
