@@ -65,10 +65,12 @@ export class AppError extends Error {
 }
 
 /** Every row of the code table as the client sees it, for the README and the tests. */
-export const errorTable: readonly { code: string; status: number }[] = Object.entries(STATUS).map(([code, status]) => ({
-  code: WIRE[code as ErrorCode] ?? code,
-  status,
-}));
+export const errorTable: readonly { code: string; status: number }[] = (Object.keys(STATUS) as ErrorCode[]).map(wireError);
+
+/** The code and status a client sees for `code` (LinkConflict is AccountNameInUse with 401). */
+export function wireError(code: ErrorCode): { code: string; status: number } {
+  return { code: WIRE[code] ?? code, status: STATUS[code] };
+}
 
 /** The refresh-token failure every SDK knows: realm-web's logOut() swallows exactly this text. */
 export function refreshTokenNotFound(): AppError {
