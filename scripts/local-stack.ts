@@ -238,6 +238,8 @@ export interface OfflineOptions {
   providerSecrets?: Record<string, string>;
   /** Extra GATEHOUSE_* settings for the functions. */
   env?: Record<string, string>;
+  /** The port of serverless offline's Lambda endpoint, when the caller must know it before the stack is ready. */
+  lambdaPort?: number;
   logFile?: string;
 }
 
@@ -383,7 +385,7 @@ export async function startOffline(
   options: OfflineOptions,
 ): Promise<RunningProcess & { baseUrl: string; lambdaEndpoint: string; directUrl: string; secretsEndpoint: string }> {
   const baseUrl = `http://localhost:${options.port}`;
-  const [httpPort, lambdaPort, websocketPort] = [await freePort(), await freePort(), await freePort()];
+  const [httpPort, lambdaPort, websocketPort] = [await freePort(), options.lambdaPort ?? (await freePort()), await freePort()];
   const logDir = join(STATE_DIR, 'logs');
   mkdirSync(logDir, { recursive: true });
   const log = openSync(options.logFile ?? join(logDir, `stack-${options.port}.log`), 'w');

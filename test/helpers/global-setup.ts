@@ -18,6 +18,8 @@ declare module 'vitest' {
     /** The serverless offline stack and its Lambda endpoint: the stack project's alone. */
     e2eBaseUrl: string;
     lambdaEndpoint: string;
+    /** Where the stack project's set-up says its stack is up (`ready`) or why it is not (`failed`). */
+    stackState: string;
     providers: string;
     customDataTable: string;
     fakeOidcUrl: string;
@@ -109,18 +111,21 @@ export async function startWorld(project: TestProject, { stack }: { stack: boole
     GATEHOUSE_ALLOWED_ORIGINS: [pages.sameSite, pages.crossSite, ALLOWED_APP_ORIGIN].join(','),
     ...ADMIN_ENV,
   };
-  const port = await freePort();
-  const offline = await startOffline({ port, appId: E2E_APP, dynamoEndpoint: dynamo.endpoint, signingKeys, providerSecrets, env }).catch(async (error: unknown) => {
-    rmSync(keyDir, { recursive: true, force: true });
-    await stopFakes();
-    throw error;
-  });
-  project.provide('e2eBaseUrl', offline.baseUrl);
-  project.provide('lambdaEndpoint', offline.lambdaEndpoint);
+  const [port, lambdaPort] = [await freePort(), await freePort()];
+  // Started, not awaited: its first build (bundling every function) runs beside the unit and DynamoDB
+  // projects, which come first; the stack project's set-up file waits for it (test/helpers/env.ts).
+  const starting = startOffline({ port, lambdaPort, appId: E2E_APP, dynamoEndpoint: dynamo.endpoint, signingKeys, providerSecrets, env });
+  starting.then(
+    () => writeFileSync(join(keyDir, 'ready'), ''),
+    (error: Error) => writeFileSync(join(keyDir, 'failed'), error.message),
+  );
+  project.provide('e2eBaseUrl', `http://localhost:${port}`);
+  project.provide('lambdaEndpoint', `http://127.0.0.1:${lambdaPort}`);
+  project.provide('stackState', keyDir);
   // The handlers the tests call in their own process write where the stack's functions write.
   project.provide('outboxDir', outboxDir(port));
   return async () => {
-    await offline.stop();
+    await starting.then((offline) => offline.stop(), () => undefined);
     await stopFakes();
     rmSync(keyDir, { recursive: true, force: true });
   };
