@@ -85,6 +85,20 @@ describe('docs/', () => {
     expect(broken).toEqual([]);
   });
 
+  it('every file of the repository the pages name in code spans (`lib/…`, `scripts/…`) exists', () => {
+    // Names that look like paths of ours but are not: a client route, and a file of an App Services export.
+    const notOurs = new Set(['functions/call', 'functions/config.json']);
+    const missing: string[] = [];
+    for (const page of PAGES) {
+      for (const [, path] of read(page).matchAll(/`((?:lib|functions|scripts|test|bench|console|docs|\.ci)\/[\w./-]*\w)(?::\d+)?`/g)) {
+        // A path written from a placeholder (`.gatehouse/build/<hash>/`) or a pattern is not one file.
+        if (/[*<>{}]/.test(path) || notOurs.has(path)) continue;
+        if (!existsSync(join(ROOT, path)) && !existsSync(join(ROOT, `${path}.ts`))) missing.push(`${page}: ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('names every route of serverless.yml, with its method, in docs/routes.md or docs/admin.md', () => {
     /** A path with its parameters as `{}` and no query; `{oauth2-google,…}` alternatives are parameters too. */
     const normal = (path: string) => path.replace(/\?.*$/, '').replace(/\{[^}]*\}/g, '{}');
