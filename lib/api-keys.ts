@@ -4,7 +4,7 @@ import { AppError } from './errors';
 import { hashSecret, isObjectIdHex, newObjectId } from './ids';
 import { type LinkInfo, signIn } from './linking';
 import { type AuthInfo, withProviderId } from './login';
-import { requireProvider } from './providers/settings';
+import { requireProvider } from './config/providers';
 import type { Runtime } from './runtime';
 import { type ApiKey, ConditionFailed, type User } from './store';
 

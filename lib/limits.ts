@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { emailKey } from './emails';
 import { AppError } from './errors';
-import type { LimitName, LimitRule } from './limit-rules';
+import type { LimitName, LimitRule } from './config/limits';
 import type { Runtime } from './runtime';
 import { securityEvent } from './log';
 import type { Credential, LimitCounter, LimitWrites } from './store';

@@ -11,7 +11,7 @@ import { confirmPage } from './oauth-confirm-page';
 import { APPLE, appleAuthorizeUrl, appleCodeIdentity, readAppleUser } from './providers/oauth2-apple';
 import { FACEBOOK, exchangeFacebookCode, facebookAuthorizeUrl, facebookIdentity } from './providers/oauth2-facebook';
 import { GOOGLE, exchangeGoogleCode, googleAuthorizeUrl, googleIdentity } from './providers/oauth2-google';
-import { requireProvider } from './providers/settings';
+import { requireProvider } from './config/providers';
 import type { Runtime } from './runtime';
 import { authenticate } from './sessions';
 import type { OAuthState } from './store';

@@ -3,7 +3,7 @@ import { emailKey, readEmail } from './emails';
 import { AppError } from './errors';
 import { callAppFunction } from './functions';
 import { sendMail } from './mail';
-import { requireProvider } from './providers/settings';
+import { requireProvider } from './config/providers';
 import type { Runtime } from './runtime';
 import type { Credential } from './store';
 import { type IssuedToken, issueToken, redeemToken, tokenLink } from './userpass-tokens';

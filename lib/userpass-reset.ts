@@ -4,7 +4,7 @@ import { AppError } from './errors';
 import { sendMail } from './mail';
 import { checkPasswordPolicy, hashPassword } from './passwords';
 import { checkPassword } from './imported-passwords';
-import { requireProvider } from './providers/settings';
+import { requireProvider } from './config/providers';
 import type { Runtime } from './runtime';
 import { ConditionFailed, type Credential } from './store';
 import { askFunction } from './userpass-confirm';

@@ -5,7 +5,7 @@
  * SIGTERM stops everything it started.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { relaxedPerAddressLimits } from '../lib/limit-rules';
+import { relaxedPerAddressLimits } from '../lib/config/limits';
 import { createTables, ensureAdminCredential, ensureSigningKeys, isPortFree, signingKeysFile, stackFile, startDynamo, startOffline, type Running } from './local-stack';
 
 const port = Number(process.env.PORT ?? 3000);

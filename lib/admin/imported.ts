@@ -2,7 +2,7 @@ import { readEmail } from '../emails';
 import { AppError } from '../errors';
 import { RESET_REQUIRED } from '../imported-passwords';
 import { sendMail } from '../mail';
-import { requireProvider } from '../providers/settings';
+import { requireProvider } from '../config/providers';
 import type { Runtime } from '../runtime';
 import { issueToken, tokenLink } from '../userpass-tokens';
 

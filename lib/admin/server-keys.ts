@@ -1,7 +1,7 @@
 import { API_KEY, createServerApiKey, viewOf } from '../api-keys';
 import { AppError } from '../errors';
 import { isObjectIdHex } from '../ids';
-import { requireProvider } from '../providers/settings';
+import { requireProvider } from '../config/providers';
 import type { Runtime } from '../runtime';
 import { deleteUser } from '../users';
 

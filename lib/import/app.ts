@@ -1,4 +1,4 @@
-import { PROVIDER_TYPES } from '../providers/settings';
+import { PROVIDER_TYPES } from '../config/providers';
 
 /**
  * `gatehouse import app <dir>`: an App Services app export (as the App Services CLI pulls it or the UI

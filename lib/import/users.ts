@@ -3,7 +3,7 @@ import { emailKey, readEmail, USERPASS } from '../emails';
 import { isObjectIdHex } from '../ids';
 import { isKnownHash } from '../imported-passwords';
 import { providerIdOf } from '../login';
-import { PROVIDER_TYPES } from '../providers/settings';
+import { PROVIDER_TYPES } from '../config/providers';
 import type { Credential, Identity, ImportRecord, ImportStore, User } from '../store';
 import { type Candidate, type MapOptions, type Source, Unreadable, csvFields, mapRecord } from './formats';
 

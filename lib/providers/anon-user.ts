@@ -4,7 +4,7 @@ import { limitAddress } from '../limits';
 import { type LinkInfo, signIn } from '../linking';
 import type { AuthInfo } from '../login';
 import type { Runtime } from '../runtime';
-import { requireProvider } from './settings';
+import { requireProvider } from '../config/providers';
 
 /**
  * Every anonymous login creates a new user (protocol §4.4); reuse is the client's business, so they are

@@ -4,7 +4,7 @@ import { type LinkInfo, signIn } from '../linking';
 import type { AuthInfo } from '../login';
 import type { Runtime } from '../runtime';
 import { callAppFunction } from '../functions';
-import { requireProvider } from './settings';
+import { requireProvider } from '../config/providers';
 
 export const CUSTOM_FUNCTION = 'custom-function';
 

@@ -5,7 +5,7 @@ import type { AuthInfo } from '../login';
 import type { Runtime } from '../runtime';
 import { ExternalTokenError, createExternalVerifier } from '../tokens/external';
 import { SUBJECT_MAX, mapMetadata, subjectOf } from './metadata';
-import { type CustomTokenSettings, requireProvider } from './settings';
+import { type CustomTokenSettings, requireProvider } from '../config/providers';
 
 export const CUSTOM_TOKEN = 'custom-token';
 const verifiers = new WeakMap<CustomTokenSettings, ReturnType<typeof createExternalVerifier>>();

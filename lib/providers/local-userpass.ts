@@ -7,7 +7,7 @@ import type { AuthInfo } from '../login';
 import { checkPasswordPolicy, hashPassword } from '../passwords';
 import { checkPassword, upgradedHash } from '../imported-passwords';
 import type { Runtime } from '../runtime';
-import { requireProvider } from './settings';
+import { requireProvider } from '../config/providers';
 import { startConfirmation } from '../userpass-confirm';
 import { concealedNotice, concealing } from '../conceal';
 import { ConditionFailed, type Credential } from '../store';

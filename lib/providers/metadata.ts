@@ -1,4 +1,4 @@
-import type { MetadataField } from './settings';
+import type { MetadataField } from '../config/providers';
 
 /** A value at a dot path (`user.profile.email`) of a claims or result object. */
 function at(source: Record<string, unknown>, path: string): unknown {

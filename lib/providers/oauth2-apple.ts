@@ -8,7 +8,7 @@ import { signClientSecret } from '../tokens/client-secret';
 import { ExternalTokenError, createExternalVerifier } from '../tokens/external';
 import { SUBJECT_MAX, emailVerified, subjectOf } from './metadata';
 import { exchangeCodeForIdToken } from './outbound';
-import { type AppleSettings, type OAuthField, requireProvider } from './settings';
+import { type AppleSettings, type OAuthField, requireProvider } from '../config/providers';
 
 export const APPLE = 'oauth2-apple';
 const verifiers = new WeakMap<AppleSettings, ReturnType<typeof createExternalVerifier>>();

@@ -5,7 +5,7 @@ import { type LinkInfo, signIn } from '../linking';
 import type { AuthInfo, ProvenIdentity } from '../login';
 import type { Runtime } from '../runtime';
 import { callProvider } from './outbound';
-import { type FacebookSettings, requireProvider } from './settings';
+import { type FacebookSettings, requireProvider } from '../config/providers';
 
 export const FACEBOOK = 'oauth2-facebook';
 

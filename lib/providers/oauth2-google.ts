@@ -6,7 +6,7 @@ import type { Runtime } from '../runtime';
 import { ExternalTokenError, createExternalVerifier } from '../tokens/external';
 import { SUBJECT_MAX, emailVerified, subjectOf } from './metadata';
 import { exchangeCodeForIdToken } from './outbound';
-import { type GoogleSettings, type OAuthField, requireProvider } from './settings';
+import { type GoogleSettings, type OAuthField, requireProvider } from '../config/providers';
 
 export const GOOGLE = 'oauth2-google';
 const verifiers = new WeakMap<GoogleSettings, ReturnType<typeof createExternalVerifier>>();

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../../lib/limit-rules';
+import { DEFAULT_LIMITS } from '../../lib/config/limits';
 import { READY_LIMIT_MS, ROOT, freePort, isPortFree, stackFile } from '../../scripts/local-stack';
 import { descendants } from '../../scripts/processes';
 

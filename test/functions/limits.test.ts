@@ -11,7 +11,7 @@ import { handler as resetSend } from '../../functions/providers/local-userpass/r
 import { handler as oauthStart } from '../../functions/providers/oauth-start';
 import { loadConfig } from '../../lib/config';
 import { emailKey } from '../../lib/emails';
-import { DEFAULT_LIMITS, type LimitName } from '../../lib/limit-rules';
+import { DEFAULT_LIMITS, type LimitName } from '../../lib/config/limits';
 import { adminLogIn } from '../../lib/admin/operator';
 import { TooManyRequests, limitAdminLogins, limitId, sourceKey, waitSeconds } from '../../lib/limits';
 import { startRedirect } from '../../lib/oauth-redirect';

@@ -4,7 +4,7 @@ import { handler as anonLogin } from '../../functions/providers/anon-user/login'
 import { handler as oauthCallback } from '../../functions/providers/oauth-callback';
 import { handler as oauthStart } from '../../functions/providers/oauth-start';
 import { appleAuthorizeUrl } from '../../lib/providers/oauth2-apple';
-import { parseProviderSettings } from '../../lib/providers/settings';
+import { parseProviderSettings } from '../../lib/config/providers';
 import { runtime } from '../../lib/runtime';
 import { APPLE_SERVICES_ID, CLIENT_PAGE, applePerson, world } from '../fakes/world';
 import { APP, CLIENT, type Result, invoke } from '../helpers/events';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { convertApp } from '../../lib/import/app';
-import { parseProviderSettings } from '../../lib/providers/settings';
+import { parseProviderSettings } from '../../lib/config/providers';
 import { ROOT } from '../../scripts/local-stack';
 
 const run = promisify(execFile);

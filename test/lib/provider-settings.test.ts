@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import bundled from '../../providers.json';
 import { AppError } from '../../lib/errors';
 import { logInAnonymously } from '../../lib/providers/anon-user';
-import { parseProviderSettings } from '../../lib/providers/settings';
+import { parseProviderSettings } from '../../lib/config/providers';
 import { runtimeAt } from '../helpers/users';
 
 describe('provider settings', () => {

@@ -1,3 +1,5 @@
+import { ConfigError, type Env } from './env';
+
 /** The abuse limits and their defaults (README, "Limits"); GATEHOUSE_LIMITS overrides them by name. */
 
 export interface LimitRule {
@@ -58,4 +60,36 @@ export const DEFAULT_LIMITS: LimitRules = {
  */
 export function relaxedPerAddressLimits(): Record<string, { max: number }> {
   return Object.fromEntries(PER_ADDRESS_LIMITS.map((name) => [name, { max: DEFAULT_LIMITS[name].max * 100 }]));
+}
+
+/** The default limits with GATEHOUSE_LIMITS' overrides, e.g. `{"register.ip":{"max":100}}`. */
+export function limits(env: Env): LimitRules {
+  const raw = env.GATEHOUSE_LIMITS?.trim();
+  if (!raw) return DEFAULT_LIMITS;
+  let given: unknown;
+  try {
+    given = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('configuration: GATEHOUSE_LIMITS is not valid JSON');
+  }
+  if (!given || typeof given !== 'object' || Array.isArray(given)) throw new ConfigError('configuration: GATEHOUSE_LIMITS must be an object');
+  const out: Record<string, unknown> = { ...DEFAULT_LIMITS };
+  for (const [name, value] of Object.entries(given)) {
+    if (name === 'trustSeconds') {
+      if (!Number.isInteger(value) || (value as number) < 0) throw new ConfigError('configuration: GATEHOUSE_LIMITS.trustSeconds must be a whole number');
+      out.trustSeconds = value;
+      continue;
+    }
+    if (!(LIMIT_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError(`configuration: GATEHOUSE_LIMITS has no limit "${name}" (known: ${LIMIT_NAMES.join(', ')}, trustSeconds)`);
+    }
+    const rule = { ...DEFAULT_LIMITS[name as LimitName], ...(value as object) } as Record<string, unknown>;
+    for (const [field, n] of Object.entries(rule)) {
+      if (!['max', 'windowSeconds', 'backoffAfter', 'maxBackoffSeconds'].includes(field) || !Number.isInteger(n) || (n as number) < 1) {
+        throw new ConfigError(`configuration: GATEHOUSE_LIMITS["${name}"].${field} must be a positive whole number`);
+      }
+    }
+    out[name] = Object.freeze(rule as unknown as LimitRule);
+  }
+  return Object.freeze(out) as LimitRules;
 }
