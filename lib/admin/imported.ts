@@ -4,7 +4,8 @@ import { RESET_REQUIRED } from '../imported-passwords';
 import { sendMail } from '../mail';
 import { requireProvider } from '../config/providers';
 import type { Runtime } from '../runtime';
-import { issueToken, tokenLink } from '../userpass-tokens';
+import { importedResetMail } from '../providers/local-userpass/mails';
+import { issueToken, tokenLink } from '../providers/local-userpass/tokens';
 
 /**
  * Mails a reset link to an account imported without its password (docs/moving.md): what `gatehouse
@@ -20,9 +21,5 @@ export async function sendImportedReset(rt: Runtime, email: string): Promise<voi
   const settings = rt.config.providers.userpass;
   if (!settings.resetPasswordUrl) throw new AppError('BadRequest', 'password reset by email is not configured');
   const link = tokenLink(settings.resetPasswordUrl, await issueToken(rt, 'reset', key));
-  await sendMail(rt, {
-    to: credential.email,
-    subject: settings.resetPasswordSubject,
-    text: `Your account has moved to a new sign-in service. Choose a password to keep using it:\n\n${link}\n\nThe link works once, for 30 minutes; after that, use "forgot password" in the app.\n`,
-  });
+  await sendMail(rt, importedResetMail(settings, credential.email, link));
 }

@@ -3,7 +3,7 @@ import { AppError } from '../errors';
 import type { Runtime } from '../runtime';
 import { cursor } from '../ids';
 import type { Credential } from '../store';
-import { pendingRegistration, retryConfirmationFunction, sendConfirmationEmail } from '../userpass-confirm';
+import { pendingRegistration, retryConfirmationFunction, sendConfirmationEmail } from '../providers/local-userpass/confirm';
 
 /** A pending registration as the admin API shows it (protocol §14.4). */
 function pendingView(rt: Runtime, credential: Credential) {

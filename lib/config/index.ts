@@ -49,7 +49,7 @@ export interface Config {
   readonly sessionCheckCacheMs: number;
   /** Enabled login providers and their settings (README, "Providers"). */
   readonly providers: ProviderSettings;
-  /** Register, reset/send and confirm/send answer alike for known and unknown emails (lib/conceal.ts). */
+  /** Register, reset/send and confirm/send answer alike for known and unknown emails (lib/providers/local-userpass/conceal.ts). */
   readonly concealAccounts: boolean;
   /** A password reset also disables the user's API keys (account recovery); false keeps App Services' behaviour. */
   readonly resetDisablesApiKeys: boolean;

@@ -4,7 +4,7 @@ import { handler as list } from '../../functions/admin/pending-list';
 import { handler as run } from '../../functions/admin/pending-run';
 import { handler as send } from '../../functions/admin/pending-send';
 import { logInWithPassword, registerUser } from '../../lib/providers/local-userpass';
-import { confirmUser } from '../../lib/userpass-confirm';
+import { confirmUser } from '../../lib/providers/local-userpass/confirm';
 import { runtime } from '../../lib/runtime';
 import { adminSession } from '../helpers/admin';
 import { invoke, uniqueEmail } from '../helpers/events';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registerUser } from '../../lib/providers/local-userpass';
-import { resendConfirmationEmail } from '../../lib/userpass-confirm';
-import { sendResetEmail } from '../../lib/userpass-reset';
+import { resendConfirmationEmail } from '../../lib/providers/local-userpass/confirm';
+import { sendResetEmail } from '../../lib/providers/local-userpass/reset';
 import { uniqueEmail } from '../helpers/events';
 import { emailUser, runtimeAt } from '../helpers/users';
 

@@ -16,7 +16,7 @@ import type { AuthInfo } from '../../lib/login';
 import { logInWithPassword } from '../../lib/providers/local-userpass';
 import { runtime } from '../../lib/runtime';
 import { createDocumentClient, createDynamoStore } from '../../lib/store/dynamo';
-import { callResetFunction, resetPassword, sendResetEmail } from '../../lib/userpass-reset';
+import { callResetFunction, resetPassword, sendResetEmail } from '../../lib/providers/local-userpass/reset';
 import { adminSession } from '../helpers/admin';
 import { APP, CLIENT, type Result, invoke } from '../helpers/events';
 import { linkFor } from '../helpers/outbox';

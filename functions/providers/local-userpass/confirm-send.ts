@@ -1,6 +1,6 @@
 import { empty, readBody, requireApp, route } from '../../../lib/http';
 import { limitMailing } from '../../../lib/limits';
-import { resendConfirmationEmail } from '../../../lib/userpass-confirm';
+import { resendConfirmationEmail } from '../../../lib/providers/local-userpass/confirm';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
 

@@ -1,6 +1,6 @@
 import { empty, readBody, requireApp, route } from '../../../lib/http';
 import { limitTokenChecks } from '../../../lib/limits';
-import { confirmUser } from '../../../lib/userpass-confirm';
+import { confirmUser } from '../../../lib/providers/local-userpass/confirm';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
 

@@ -1,6 +1,6 @@
 import { empty, readBody, requireApp, route } from '../../../lib/http';
 import { limitMailing } from '../../../lib/limits';
-import { registerUser } from '../../../lib/providers/local-userpass';
+import { registerUser } from '../../../lib/providers/local-userpass/register';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
 

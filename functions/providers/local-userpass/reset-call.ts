@@ -1,6 +1,6 @@
 import { empty, readBody, requireApp, route } from '../../../lib/http';
 import { limitMailing } from '../../../lib/limits';
-import { callResetFunction } from '../../../lib/userpass-reset';
+import { callResetFunction } from '../../../lib/providers/local-userpass/reset';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
 

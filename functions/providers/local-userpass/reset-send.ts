@@ -1,6 +1,6 @@
 import { empty, readBody, requireApp, route } from '../../../lib/http';
 import { limitMailing } from '../../../lib/limits';
-import { sendResetEmail } from '../../../lib/userpass-reset';
+import { sendResetEmail } from '../../../lib/providers/local-userpass/reset';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
 

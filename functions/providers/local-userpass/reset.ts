@@ -1,6 +1,6 @@
 import { empty, readBody, requireApp, route } from '../../../lib/http';
 import { limitTokenChecks } from '../../../lib/limits';
-import { resetPassword } from '../../../lib/userpass-reset';
+import { resetPassword } from '../../../lib/providers/local-userpass/reset';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
 

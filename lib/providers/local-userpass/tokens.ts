@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { AppError } from './errors';
-import { hashSecret, isObjectIdHex, newObjectId, sameHash } from './ids';
-import type { Runtime } from './runtime';
-import type { UserpassToken } from './store';
+import { AppError } from '../../errors';
+import { hashSecret, isObjectIdHex, newObjectId, sameHash } from '../../ids';
+import type { Runtime } from '../../runtime';
+import type { UserpassToken } from '../../store';
 
 const TOKEN_SECONDS = 1800;
 

@@ -1,14 +1,15 @@
+import { requireProvider } from '../../config/providers';
+import { emailKey, readEmail } from '../../emails';
+import { AppError } from '../../errors';
+import { checkPassword } from '../../imported-passwords';
+import { sendMail } from '../../mail';
+import { checkPasswordPolicy, hashPassword } from '../../passwords';
+import type { Runtime } from '../../runtime';
+import { ConditionFailed, type Credential } from '../../store';
 import { concealedNotice, concealing } from './conceal';
-import { emailKey, readEmail } from './emails';
-import { AppError } from './errors';
-import { sendMail } from './mail';
-import { checkPasswordPolicy, hashPassword } from './passwords';
-import { checkPassword } from './imported-passwords';
-import { requireProvider } from './config/providers';
-import type { Runtime } from './runtime';
-import { ConditionFailed, type Credential } from './store';
-import { askFunction } from './userpass-confirm';
-import { issueToken, redeemToken, tokenLink } from './userpass-tokens';
+import { askFunction } from './confirm';
+import { resetMail } from './mails';
+import { issueToken, redeemToken, tokenLink } from './tokens';
 
 async function registration(rt: Runtime, email: string): Promise<Credential> {
   requireProvider(rt.config.providers, 'local-userpass');
@@ -51,7 +52,7 @@ export async function sendResetEmail(rt: Runtime, email: string): Promise<void> 
   if (!credential) return;
   if (!settings.resetPasswordUrl) throw new AppError('BadRequest', 'password reset by email is not configured');
   const link = tokenLink(settings.resetPasswordUrl, await issueToken(rt, 'reset', emailKey(credential.email)));
-  await sendMail(rt, { to: credential.email, subject: settings.resetPasswordSubject, text: `Reset your password:\n\n${link}\n\nThe link works once, for 30 minutes.\n` });
+  await sendMail(rt, resetMail(settings, credential.email, link));
 }
 
 /** `reset`: sets the password with a reset token. Throws BadRequest (policy), UserpassTokenInvalid. */

@@ -1,44 +1,13 @@
-import type { DeviceInfo } from '../devices';
-import { USERPASS, readEmail } from '../emails';
-import { AppError } from '../errors';
-import { newObjectId } from '../ids';
-import { type LinkInfo, signIn } from '../linking';
-import type { AuthInfo } from '../login';
-import { checkPasswordPolicy, hashPassword } from '../passwords';
-import { checkPassword, upgradedHash } from '../imported-passwords';
-import type { Runtime } from '../runtime';
-import { requireProvider } from '../config/providers';
-import { startConfirmation } from '../userpass-confirm';
-import { concealedNotice, concealing } from '../conceal';
-import { ConditionFailed, type Credential } from '../store';
-import { openPasswordGate } from '../limits';
-
-/**
- * Registers an email/password account: confirmed at once (auto-confirm), or pending until confirmed by
- * email or by the confirmation function. The user itself is created by the first login. Throws
- * BadRequest (a bad email or password, or the confirmation function refused) or AccountNameInUse.
- */
-export async function registerUser(rt: Runtime, email: string, password: string): Promise<void> {
-  requireProvider(rt.config.providers, USERPASS);
-  const { address, key } = readEmail(email);
-  checkPasswordPolicy(password, rt.config);
-  const confirmed = rt.config.providers.userpass.autoConfirm;
-  const credential: Credential = {
-    email: address,
-    identityId: newObjectId(),
-    passwordHash: await hashPassword(password),
-    createdAt: rt.clock(),
-    ...(confirmed ? {} : { confirmed: false }),
-  };
-  try {
-    await rt.store.createCredential(key, credential);
-  } catch (error) {
-    if (!(error instanceof ConditionFailed)) throw error;
-    if (concealing(rt)) return concealedNotice(rt, address, 'register');
-    throw new AppError('AccountNameInUse', 'name already in use');
-  }
-  if (!confirmed) await startConfirmation(rt, credential);
-}
+import type { DeviceInfo } from '../../devices';
+import { USERPASS, readEmail } from '../../emails';
+import { AppError } from '../../errors';
+import { type LinkInfo, signIn } from '../../linking';
+import type { AuthInfo } from '../../login';
+import { checkPassword, upgradedHash } from '../../imported-passwords';
+import type { Runtime } from '../../runtime';
+import { requireProvider } from '../../config/providers';
+import { concealing } from './conceal';
+import { openPasswordGate } from '../../limits';
 
 /**
  * Logs in with email and password (or links them with `linkToken`); an unknown email and a wrong

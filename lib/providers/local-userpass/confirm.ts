@@ -1,12 +1,13 @@
+import { requireProvider } from '../../config/providers';
+import { emailKey, readEmail } from '../../emails';
+import { AppError } from '../../errors';
+import { callAppFunction } from '../../functions';
+import { sendMail } from '../../mail';
+import type { Runtime } from '../../runtime';
+import type { Credential } from '../../store';
 import { concealedNotice, concealing } from './conceal';
-import { emailKey, readEmail } from './emails';
-import { AppError } from './errors';
-import { callAppFunction } from './functions';
-import { sendMail } from './mail';
-import { requireProvider } from './config/providers';
-import type { Runtime } from './runtime';
-import type { Credential } from './store';
-import { type IssuedToken, issueToken, redeemToken, tokenLink } from './userpass-tokens';
+import { confirmationMail } from './mails';
+import { type IssuedToken, issueToken, redeemToken, tokenLink } from './tokens';
 
 const USERPASS = 'local-userpass';
 
@@ -35,7 +36,7 @@ export async function sendConfirmationEmail(rt: Runtime, credential: Credential)
   if (!settings.emailConfirmationUrl) throw new AppError('BadRequest', 'confirmation by email is not configured');
   const issued = await issueToken(rt, 'confirm', emailKey(credential.email));
   const link = tokenLink(settings.emailConfirmationUrl, issued);
-  await sendMail(rt, { to: credential.email, subject: settings.confirmEmailSubject, text: `Confirm your email address:\n\n${link}\n\nThe link works once, for 30 minutes.\n` });
+  await sendMail(rt, confirmationMail(settings, credential.email, link));
   return issued;
 }
 
