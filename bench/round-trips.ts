@@ -11,7 +11,7 @@ import { logInWithFunction } from '../lib/providers/custom-function';
 import { logInWithPassword, registerUser } from '../lib/providers/local-userpass';
 import { logInWithFacebook } from '../lib/providers/oauth2-facebook';
 import { logInWithGoogle } from '../lib/providers/oauth2-google';
-import { logInWithApiKey } from '../lib/api-keys';
+import { logInWithApiKey } from '../lib/providers/api-key';
 import type { AuthInfo } from '../lib/login';
 import { type Runtime, buildRuntime } from '../lib/runtime';
 import { authenticate, logOut, refreshAccessToken } from '../lib/sessions';

@@ -1,5 +1,5 @@
 import { readForm, requestCookie, requireApp, route } from '../../lib/http';
-import { acceptFormPost, confirmRedirect, finishRedirect } from '../../lib/oauth-redirect';
+import { acceptFormPost, confirmRedirect, finishRedirect } from '../../lib/providers/oauth-redirect/finish';
 import { runtime } from '../../lib/runtime';
 
 /**

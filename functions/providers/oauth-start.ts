@@ -1,5 +1,5 @@
 import { linkToken, publicBaseUrl, queryField, redirect, redirectHeader, requireApp, route } from '../../lib/http';
-import { startRedirect } from '../../lib/oauth-redirect';
+import { startRedirect } from '../../lib/providers/oauth-redirect/start';
 import { runtime } from '../../lib/runtime';
 
 /** GET login: starts the browser OAuth flow of protocol §4.6 (a redirect, or a header when linking). */

@@ -14,7 +14,7 @@ import { emailKey } from '../../lib/emails';
 import { DEFAULT_LIMITS, type LimitName } from '../../lib/config/limits';
 import { adminLogIn } from '../../lib/admin/operator';
 import { TooManyRequests, limitAdminLogins, limitId, sourceKey, waitSeconds } from '../../lib/limits';
-import { startRedirect } from '../../lib/oauth-redirect';
+import { startRedirect } from '../../lib/providers/oauth-redirect/start';
 import { logInAnonymously } from '../../lib/providers/anon-user';
 import { logInWithPassword, registerUser } from '../../lib/providers/local-userpass';
 import type { Runtime } from '../../lib/runtime';

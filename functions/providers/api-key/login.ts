@@ -1,4 +1,4 @@
-import { logInWithApiKey } from '../../../lib/api-keys';
+import { logInWithApiKey } from '../../../lib/providers/api-key';
 import { readDeviceInfo } from '../../../lib/devices';
 import { json, linkToken, readBody, requireApp, route } from '../../../lib/http';
 import { runtime } from '../../../lib/runtime';

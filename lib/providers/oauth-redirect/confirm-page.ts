@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Reply, text } from './http';
+import { type Reply, text } from '../../http';
 
 /** What the person consenting is asked to confirm: who, into which app, and where they go next. */
 export interface ConfirmQuestion {
