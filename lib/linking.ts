@@ -1,7 +1,6 @@
-import type { DeviceInfo } from './devices';
 import { USERPASS } from './emails';
 import { AppError } from './errors';
-import { type AuthInfo, type ProvenIdentity, logInIdentity, withProviderId } from './login';
+import { type ProvenIdentity, withProviderId } from './login';
 import type { Runtime } from './runtime';
 import { authenticate, isSessionLive } from './sessions';
 import { embeddable } from './custom-data';
@@ -12,11 +11,6 @@ export interface LinkInfo {
   access_token: string;
   user_id: string;
   device_id: string;
-}
-
-/** Logs in with a proven identity, or with `linkToken` (`?link=true`) attaches it to that token's user. */
-export function signIn(rt: Runtime, proven: ProvenIdentity, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
-  return linkToken ? linkIdentity(rt, linkToken, proven) : logInIdentity(rt, proven, device);
 }
 
 function linkConflict(rt: Runtime): AppError {

@@ -1,8 +1,7 @@
 import type { DeviceInfo } from '../devices';
 import { newAnonymousIdentityId } from '../ids';
 import { limitAddress } from '../limits';
-import { type LinkInfo, signIn } from '../linking';
-import type { AuthInfo } from '../login';
+import { type AuthInfo, type LinkInfo, signIn } from '../sign-in';
 import type { Runtime } from '../runtime';
 import { requireProvider } from '../config/providers';
 

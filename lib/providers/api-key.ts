@@ -3,8 +3,7 @@ import { requireProvider } from '../config/providers';
 import type { DeviceInfo } from '../devices';
 import { AppError } from '../errors';
 import { hashSecret } from '../ids';
-import { type LinkInfo, signIn } from '../linking';
-import type { AuthInfo } from '../login';
+import { type AuthInfo, type LinkInfo, signIn } from '../sign-in';
 import type { Runtime } from '../runtime';
 
 /**

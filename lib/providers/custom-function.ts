@@ -1,7 +1,6 @@
 import type { DeviceInfo } from '../devices';
 import { AppError } from '../errors';
-import { type LinkInfo, signIn } from '../linking';
-import type { AuthInfo } from '../login';
+import { type AuthInfo, type LinkInfo, signIn } from '../sign-in';
 import type { Runtime } from '../runtime';
 import { callAppFunction } from '../functions';
 import { requireProvider } from '../config/providers';

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DeviceInfo } from '../devices';
 import { AppError } from '../errors';
-import { type LinkInfo, signIn } from '../linking';
-import type { AuthInfo, ProvenIdentity } from '../login';
+import { type AuthInfo, type LinkInfo, type ProvenIdentity, signIn } from '../sign-in';
 import type { Runtime } from '../runtime';
 import { signClientSecret } from '../tokens/client-secret';
 import { ExternalTokenError, createExternalVerifier } from '../tokens/external';

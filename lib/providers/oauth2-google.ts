@@ -1,7 +1,6 @@
 import type { DeviceInfo } from '../devices';
 import { AppError } from '../errors';
-import { type LinkInfo, signIn } from '../linking';
-import type { AuthInfo, ProvenIdentity } from '../login';
+import { type AuthInfo, type LinkInfo, type ProvenIdentity, signIn } from '../sign-in';
 import type { Runtime } from '../runtime';
 import { ExternalTokenError, createExternalVerifier } from '../tokens/external';
 import { SUBJECT_MAX, emailVerified, subjectOf } from './metadata';

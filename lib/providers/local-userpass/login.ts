@@ -1,8 +1,7 @@
 import type { DeviceInfo } from '../../devices';
 import { USERPASS, readEmail } from '../../emails';
 import { AppError } from '../../errors';
-import { type LinkInfo, signIn } from '../../linking';
-import type { AuthInfo } from '../../login';
+import { type AuthInfo, type LinkInfo, signIn } from '../../sign-in';
 import { checkPassword, upgradedHash } from '../../imported-passwords';
 import type { Runtime } from '../../runtime';
 import { requireProvider } from '../../config/providers';

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../../errors';
 import { type Reply, redirect } from '../../http';
 import { hashSecret, isOAuthStateId, sameHash } from '../../ids';
-import { type LinkInfo, linkToSession, signIn } from '../../linking';
+import { type AuthInfo, type LinkInfo, type ProvenIdentity, signIn, signInToSession } from '../../sign-in';
 import { log, securityEvent } from '../../log';
-import type { AuthInfo, ProvenIdentity } from '../../login';
 import type { Runtime } from '../../runtime';
 import type { OAuthState } from '../../store';
 import { APPLE, appleCodeIdentity, readAppleUser } from '../oauth2-apple';
@@ -62,7 +61,7 @@ function expired(rt: Runtime, flow: OAuthState): boolean {
 
 /** Logs in or links as the flow asked, and answers the app's page with the result. */
 async function complete(rt: Runtime, flow: OAuthState, proven: ProvenIdentity): Promise<string> {
-  const auth = flow.link ? await linkToSession(rt, flow.link, proven) : await signIn(rt, proven, flow.device);
+  const auth = flow.link ? await signInToSession(rt, flow.link, proven) : await signIn(rt, proven, flow.device);
   return fragment(rt, flow, { auth });
 }
 
