@@ -51,6 +51,10 @@ describe('architecture', () => {
     expect(offenders((file, spec) => file.startsWith('lib/') && !allowed(file) && spec.startsWith('lib/providers/'))).toEqual([]);
   });
 
+  it('decides abuse limits in lib, never in handlers', () => {
+    expect(offenders((file, spec) => file.startsWith('functions') && spec === 'lib/limits')).toEqual([]);
+  });
+
   it('reads process.env only in lib/config/', () => {
     const readers = all.filter((file) => !file.startsWith('lib/config/') && readFileSync(join(ROOT, file), 'utf8').includes('process.env'));
     expect(readers).toEqual([]);

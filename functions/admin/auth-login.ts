@@ -1,8 +1,7 @@
-import { adminLogIn } from '../../lib/admin/operator';
+import { logInOperator } from '../../lib/admin/auth';
 import { AppError } from '../../lib/errors';
 import { json, readBody, route } from '../../lib/http';
 import { schemas } from '../../lib/schemas';
-import { limitAdminLogins } from '../../lib/limits';
 import { runtime } from '../../lib/runtime';
 
 /** Admin login: `{username, apiKey}` (mongodb-cloud) or `{username, password}` (local-userpass). */
@@ -11,5 +10,5 @@ export const handler = route(async (req) => {
   const secret = apiKey ?? password;
   if (!secret) throw new AppError('MissingParameter', 'expected "apiKey" to be present');
   const rt = await runtime();
-  return json(200, await limitAdminLogins(rt, username, req.sourceIp, () => adminLogIn(rt, username, secret)));
+  return json(200, await logInOperator(rt, username, secret, req.sourceIp));
 });

@@ -1,6 +1,5 @@
 import { empty, readBody, requireApp, route } from '../../../lib/http';
-import { limitMailing } from '../../../lib/limits';
-import { registerUser } from '../../../lib/providers/local-userpass/register';
+import { register } from '../../../lib/providers/local-userpass/register';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
 
@@ -9,6 +8,6 @@ export const handler = route(async (req) => {
   requireApp(req);
   const body = readBody(req, schemas.register);
   const rt = await runtime();
-  await limitMailing(rt, 'register.ip', req.sourceIp, body.email, () => registerUser(rt, body.email, body.password));
+  await register(rt, body.email, body.password, req.sourceIp);
   return empty(201);
 });

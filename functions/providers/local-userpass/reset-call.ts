@@ -1,6 +1,5 @@
 import { empty, readBody, requireApp, route } from '../../../lib/http';
-import { limitMailing } from '../../../lib/limits';
-import { callResetFunction } from '../../../lib/providers/local-userpass/reset';
+import { requestResetCall } from '../../../lib/providers/local-userpass/reset';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
 
@@ -9,6 +8,6 @@ export const handler = route(async (req) => {
   requireApp(req);
   const body = readBody(req, schemas.resetCall);
   const rt = await runtime();
-  await limitMailing(rt, 'send.ip', req.sourceIp, body.email, () => callResetFunction(rt, body.email, body.password, body.arguments));
+  await requestResetCall(rt, body.email, body.password, body.arguments, req.sourceIp);
   return empty(204);
 });

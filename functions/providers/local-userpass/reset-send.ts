@@ -1,6 +1,5 @@
 import { empty, readBody, requireApp, route } from '../../../lib/http';
-import { limitMailing } from '../../../lib/limits';
-import { sendResetEmail } from '../../../lib/providers/local-userpass/reset';
+import { requestResetEmail } from '../../../lib/providers/local-userpass/reset';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
 
@@ -8,6 +7,6 @@ export const handler = route(async (req) => {
   requireApp(req);
   const body = readBody(req, schemas.email);
   const rt = await runtime();
-  await limitMailing(rt, 'send.ip', req.sourceIp, body.email, () => sendResetEmail(rt, body.email));
+  await requestResetEmail(rt, body.email, req.sourceIp);
   return empty(204);
 });

@@ -2,6 +2,7 @@ import { requireProvider } from '../../config/providers';
 import { emailKey, readEmail } from '../../emails';
 import { AppError } from '../../errors';
 import { callAppFunction } from '../../functions';
+import { limitMailing, limitTokenChecks } from '../../limits';
 import { sendMail } from '../../mail';
 import type { Runtime } from '../../runtime';
 import type { Credential } from '../../store';
@@ -99,4 +100,19 @@ export async function retryConfirmationFunction(rt: Runtime, email: string): Pro
   const credential = await pendingRegistration(rt, email);
   if (!rt.config.providers.userpass.confirmationFunctionName) throw new AppError('BadRequest', 'no confirmation function is configured');
   if ((await runConfirmationFunction(rt, credential)) === 'fail') throw new AppError('BadRequest', `failed to confirm user "${credential.email}"`);
+}
+
+/** The client's `confirm`: refused while its address is over token.ip, a wrong token counted; then confirmUser. */
+export function confirm(rt: Runtime, token: string, tokenId: string, source: string): Promise<void> {
+  return limitTokenChecks(rt, source, () => confirmUser(rt, token, tokenId));
+}
+
+/** The client's `confirm/send`: counted against send.ip and send.email; then resendConfirmationEmail. */
+export function requestConfirmationEmail(rt: Runtime, email: string, source: string): Promise<void> {
+  return limitMailing(rt, 'send.ip', source, email, () => resendConfirmationEmail(rt, email));
+}
+
+/** The client's `confirm/call`: counted against send.ip and send.email; then retryConfirmationFunction. */
+export function requestConfirmationCall(rt: Runtime, email: string, source: string): Promise<void> {
+  return limitMailing(rt, 'send.ip', source, email, () => retryConfirmationFunction(rt, email));
 }

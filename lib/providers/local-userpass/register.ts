@@ -1,6 +1,7 @@
 import { USERPASS, readEmail } from '../../emails';
 import { AppError } from '../../errors';
 import { newObjectId } from '../../ids';
+import { limitMailing } from '../../limits';
 import { checkPasswordPolicy, hashPassword } from '../../passwords';
 import type { Runtime } from '../../runtime';
 import { requireProvider } from '../../config/providers';
@@ -33,4 +34,9 @@ export async function registerUser(rt: Runtime, email: string, password: string)
     throw new AppError('AccountNameInUse', 'name already in use');
   }
   if (!confirmed) await startConfirmation(rt, credential);
+}
+
+/** The client's `register`: counted against register.ip for its address and send.email; then registerUser. */
+export function register(rt: Runtime, email: string, password: string, source: string): Promise<void> {
+  return limitMailing(rt, 'register.ip', source, email, () => registerUser(rt, email, password));
 }

@@ -2,6 +2,7 @@ import { requireProvider } from '../../config/providers';
 import { emailKey, readEmail } from '../../emails';
 import { AppError } from '../../errors';
 import { checkPassword } from '../../imported-passwords';
+import { limitMailing, limitTokenChecks } from '../../limits';
 import { sendMail } from '../../mail';
 import { checkPasswordPolicy, hashPassword } from '../../passwords';
 import type { Runtime } from '../../runtime';
@@ -83,4 +84,19 @@ export async function callResetFunction(rt: Runtime, email: string, password: st
   await rt.store.takeUserpassToken(issued.tokenId);
   if (status === 'fail') throw new AppError('BadRequest', `failed to reset password for user "${credential.email}"`);
   await changePassword(rt, credential, password);
+}
+
+/** The client's `reset`: refused while its address is over token.ip, a wrong token counted; then resetPassword. */
+export function reset(rt: Runtime, token: string, tokenId: string, password: string, source: string): Promise<void> {
+  return limitTokenChecks(rt, source, () => resetPassword(rt, token, tokenId, password));
+}
+
+/** The client's `reset/send`: counted against send.ip and send.email; then sendResetEmail. */
+export function requestResetEmail(rt: Runtime, email: string, source: string): Promise<void> {
+  return limitMailing(rt, 'send.ip', source, email, () => sendResetEmail(rt, email));
+}
+
+/** The client's `reset/call`: counted against send.ip and send.email; then callResetFunction. */
+export function requestResetCall(rt: Runtime, email: string, password: string, args: unknown[], source: string): Promise<void> {
+  return limitMailing(rt, 'send.ip', source, email, () => callResetFunction(rt, email, password, args));
 }
