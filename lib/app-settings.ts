@@ -3,15 +3,20 @@ import type { Runtime } from './runtime';
 
 /** How long a container trusts the settings it read: a change takes effect within this bound. */
 const SETTINGS_CACHE_MS = 60_000;
-const cache = new WeakMap<Runtime['store'], { at: number; refreshTokenSeconds: number }>();
+
+/** The settings this runtime read last, and when (a part of the runtime, lib/token-runtime.ts). */
+function cacheOf(rt: Runtime): { hit?: { at: number; refreshTokenSeconds: number } } {
+  return rt.part('app-settings', () => ({}));
+}
 
 /** The refresh-token lifetime: the operators' setting if any, else GATEHOUSE_REFRESH_TOKEN_SECONDS. */
 export async function refreshTokenSeconds(rt: Runtime): Promise<number> {
-  const hit = cache.get(rt.store);
+  const cache = cacheOf(rt);
+  const hit = cache.hit;
   if (hit && rt.clock() - hit.at < SETTINGS_CACHE_MS) return hit.refreshTokenSeconds;
   const settings = await rt.store.getAppSettings();
   const value = settings.refreshTokenSeconds ?? rt.config.refreshTokenSeconds;
-  cache.set(rt.store, { at: rt.clock(), refreshTokenSeconds: value });
+  cache.hit = { at: rt.clock(), refreshTokenSeconds: value };
   return value;
 }
 
@@ -21,5 +26,5 @@ export async function setRefreshTokenSeconds(rt: Runtime, seconds: unknown): Pro
     throw new AppError('BadRequest', 'expiration_time_seconds must be an integer from 1800 to 15552000');
   }
   await rt.store.setAppSettings({ refreshTokenSeconds: seconds });
-  cache.delete(rt.store);
+  cacheOf(rt).hit = undefined;
 }

@@ -13,7 +13,6 @@ export interface Mail {
 }
 
 type Send = (mail: Mail) => Promise<void>;
-const senders = new WeakMap<Runtime['config'], Send>();
 
 /** Locally, mail is a JSON file in the outbox folder that people and tests can read. */
 function outbox(dir: string): Send {
@@ -28,11 +27,8 @@ function outbox(dir: string): Send {
 export async function sendMail(rt: Runtime, mail: Mail): Promise<void> {
   const settings = rt.config.mail;
   if (!settings) throw new AppError('ServiceUnavailable', 'email delivery is not configured');
-  let send = senders.get(rt.config);
-  if (!send) {
-    send = 'outboxDir' in settings ? outbox(settings.outboxDir) : createSesSender({ region: rt.config.region, from: settings.from });
-    senders.set(rt.config, send);
-  }
+  // One sender per runtime, built with the first mail.
+  const send = rt.part<Send>('mailer', () => ('outboxDir' in settings ? outbox(settings.outboxDir) : createSesSender({ region: rt.config.region, from: settings.from })));
   try {
     await send(mail);
   } catch (error) {

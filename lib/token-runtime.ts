@@ -16,6 +16,25 @@ export interface TokenRuntime {
   readonly clock: Clock;
   /** The key set's JSON as this stage keeps it, read afresh (the runtime re-reads it every cache lifetime). */
   readonly readKeySet: KeySetSource;
+  /** The shared parts built from this runtime's configuration (see Part); each one once, when first asked for. */
+  readonly part: Part;
+}
+
+/**
+ * A shared part of a runtime (the Lambda invoker, the mailer, a provider's token verifier, a settings
+ * cache), built by `build` the first time `key` is asked for and kept as long as the runtime: once per
+ * cold start, again only when a changed secret rebuilds the runtime with its new configuration. The
+ * modules that use a part build it, so a bundle that never asks for one carries none of its code.
+ */
+export type Part = <T>(key: string, build: () => T) => T;
+
+/** A new, empty set of parts. */
+export function parts(): Part {
+  const built = new Map<string, unknown>();
+  return <T>(key: string, build: () => T): T => {
+    if (!built.has(key)) built.set(key, build());
+    return built.get(key) as T;
+  };
 }
 
 interface Loaded {
@@ -94,5 +113,5 @@ export function keySetSource(config: Config): KeySetSource {
 /** Throws with a message naming what is wrong when the key set cannot be read or imported. */
 export async function buildTokenRuntime(config: Config, clock: Clock = Date.now, source: KeySetSource = keySetSource(config)): Promise<TokenRuntime> {
   const keys = await cachedKeyRing(source, config.signingKeysCacheSeconds, clock);
-  return { config, tokens: createTokens(keys, config, clock), adminTokens: createAdminTokens(keys, config, clock), clock, readKeySet: source };
+  return { config, tokens: createTokens(keys, config, clock), adminTokens: createAdminTokens(keys, config, clock), clock, readKeySet: source, part: parts() };
 }

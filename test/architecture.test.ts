@@ -55,6 +55,10 @@ describe('architecture', () => {
     expect(offenders((file, spec) => file.startsWith('functions') && spec === 'lib/limits')).toEqual([]);
   });
 
+  it('builds shared parts in the runtime (rt.part), not in module-level WeakMaps', () => {
+    expect(all.filter((file) => readFileSync(join(ROOT, file), 'utf8').includes('new WeakMap'))).toEqual([]);
+  });
+
   it('reads process.env only in lib/config/', () => {
     const readers = all.filter((file) => !file.startsWith('lib/config/') && readFileSync(join(ROOT, file), 'utf8').includes('process.env'));
     expect(readers).toEqual([]);

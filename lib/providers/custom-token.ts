@@ -4,10 +4,9 @@ import { type AuthInfo, type LinkInfo, signIn } from '../sign-in';
 import type { Runtime } from '../runtime';
 import { ExternalTokenError, createExternalVerifier } from '../tokens/external';
 import { SUBJECT_MAX, mapMetadata, subjectOf } from './metadata';
-import { type CustomTokenSettings, requireProvider } from '../config/providers';
+import { requireProvider } from '../config/providers';
 
 export const CUSTOM_TOKEN = 'custom-token';
-const verifiers = new WeakMap<CustomTokenSettings, ReturnType<typeof createExternalVerifier>>();
 
 function refuse(reason: string): AppError {
   return new AppError('AuthError', `invalid custom auth token: ${reason}`);
@@ -22,11 +21,8 @@ function refuse(reason: string): AppError {
 export async function logInWithCustomToken(rt: Runtime, token: string, device: DeviceInfo, linkToken?: string): Promise<AuthInfo | LinkInfo> {
   requireProvider(rt.config.providers, CUSTOM_TOKEN);
   const settings = rt.config.providers.customToken!;
-  let verify = verifiers.get(settings);
-  if (!verify) {
-    verify = createExternalVerifier({ ...settings, algorithm: settings.signingAlgorithm, maxLength: 2048, clock: rt.clock });
-    verifiers.set(settings, verify);
-  }
+  // One verifier (and so one cache of the issuer's keys) per runtime.
+  const verify = rt.part(`verifier:${CUSTOM_TOKEN}`, () => createExternalVerifier({ ...settings, algorithm: settings.signingAlgorithm, maxLength: 2048, clock: rt.clock }));
   let claims: Record<string, unknown>;
   try {
     claims = await verify(token);

@@ -10,7 +10,6 @@ import { exchangeCodeForIdToken } from './outbound';
 import { type AppleSettings, type OAuthField, requireProvider } from '../config/providers';
 
 export const APPLE = 'oauth2-apple';
-const verifiers = new WeakMap<AppleSettings, ReturnType<typeof createExternalVerifier>>();
 
 /** How long the client secret Gatehouse signs for the code exchange lives (Apple allows up to six months). */
 const CLIENT_SECRET_SECONDS = 300;
@@ -35,11 +34,10 @@ export function appleMetadata(claims: Record<string, unknown>, fields: OAuthFiel
 
 /** Verifies an Apple ID token: Apple's keys (RS256 only), Apple's issuer, one of the configured client ids, the nonce when given. */
 export async function verifyAppleIdToken(rt: Runtime, settings: AppleSettings, idToken: string, nonce?: string): Promise<Record<string, unknown>> {
-  let verify = verifiers.get(settings);
-  if (!verify) {
-    verify = createExternalVerifier({ algorithm: 'RS256', jwksUrl: settings.jwksUrl, issuer: settings.issuer, audience: settings.clientIds, maxLength: 8192, clock: rt.clock });
-    verifiers.set(settings, verify);
-  }
+  // One verifier (and so one cache of Apple's keys) per runtime.
+  const verify = rt.part(`verifier:${APPLE}`, () =>
+    createExternalVerifier({ algorithm: 'RS256', jwksUrl: settings.jwksUrl, issuer: settings.issuer, audience: settings.clientIds, maxLength: 8192, clock: rt.clock }),
+  );
   let claims: Record<string, unknown>;
   try {
     claims = await verify(idToken);

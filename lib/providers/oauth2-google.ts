@@ -8,7 +8,6 @@ import { exchangeCodeForIdToken } from './outbound';
 import { type GoogleSettings, type OAuthField, requireProvider } from '../config/providers';
 
 export const GOOGLE = 'oauth2-google';
-const verifiers = new WeakMap<GoogleSettings, ReturnType<typeof createExternalVerifier>>();
 
 /** What realm-web and Stitch send: an ID token (`id_token`) or an auth code (`authCode`). */
 export interface GoogleCredential {
@@ -47,12 +46,11 @@ export async function exchangeGoogleCode(settings: GoogleSettings, code: string,
 
 /** Verifies a Google ID token: Google's keys, one of the configured client ids, Google's issuer. */
 export async function verifyGoogleIdToken(rt: Runtime, settings: GoogleSettings, idToken: string): Promise<Record<string, unknown>> {
-  let verify = verifiers.get(settings);
-  if (!verify) {
+  // One verifier (and so one cache of Google's keys) per runtime.
+  const verify = rt.part(`verifier:${GOOGLE}`, () => {
     const issuers = [settings.issuer, settings.issuer.replace(/^https:\/\//, '')];
-    verify = createExternalVerifier({ algorithm: 'RS256', jwksUrl: settings.jwksUrl, issuer: issuers, audience: settings.clientIds, maxLength: 8192, clock: rt.clock });
-    verifiers.set(settings, verify);
-  }
+    return createExternalVerifier({ algorithm: 'RS256', jwksUrl: settings.jwksUrl, issuer: issuers, audience: settings.clientIds, maxLength: 8192, clock: rt.clock });
+  });
   try {
     return await verify(idToken);
   } catch (error) {
