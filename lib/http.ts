@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as v from 'valibot';
-import { config } from './config';
 import { AppError, invalidSession } from './errors';
 import { parseEjson } from './ejson';
 import { beginInvocation, countMetric, endInvocation, log } from './log';
@@ -275,9 +274,8 @@ export function linkToken(req: Request): string | undefined {
   return req.query.link === 'true' ? bearerToken(req) : undefined;
 }
 
-/** Base URL clients reach this deployment at: configured, or derived from Host and the API stage. */
-export function publicBaseUrl(req: Request): string {
-  const configured = config().publicUrl;
+/** Base URL clients reach this deployment at: `configured` (GATEHOUSE_PUBLIC_URL), or derived from Host and the API stage. */
+export function requestBaseUrl(req: Request, configured: string | undefined): string {
   if (configured) return configured;
   const proto = req.headers['x-forwarded-proto']?.split(',')[0].trim() || 'http';
   const host = req.headers.host ?? req.event.requestContext?.domainName ?? 'localhost';
@@ -285,8 +283,8 @@ export function publicBaseUrl(req: Request): string {
   return `${proto}://${host}${stage && stage !== '$default' ? `/${stage}` : ''}`;
 }
 
-/** The `{app}` path segment must name this app (protocol §1.1); throws AppNotFound. */
-export function requireApp(req: Request): void {
+/** The `{app}` path segment must name the app `appId` (protocol §1.1); throws AppNotFound. */
+export function checkAppParam(req: Request, appId: string): void {
   const app = req.params.app;
-  if (app !== config().appId) throw new AppError('AppNotFound', `cannot find app using Client App ID '${app ?? ''}'`);
+  if (app !== appId) throw new AppError('AppNotFound', `cannot find app using Client App ID '${app ?? ''}'`);
 }

@@ -59,6 +59,10 @@ describe('architecture', () => {
     expect(all.filter((file) => readFileSync(join(ROOT, file), 'utf8').includes('new WeakMap'))).toEqual([]);
   });
 
+  it('keeps lib/http.ts free of configuration: what it needs is passed in', () => {
+    expect(offenders((file, spec) => file === 'lib/http.ts' && spec.startsWith('lib/config'))).toEqual([]);
+  });
+
   it('reads process.env only in lib/config/', () => {
     const readers = all.filter((file) => !file.startsWith('lib/config/') && readFileSync(join(ROOT, file), 'utf8').includes('process.env'));
     expect(readers).toEqual([]);

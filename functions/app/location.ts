@@ -1,6 +1,7 @@
 import { config } from '../../lib/config';
 import { locationOf } from '../../lib/discovery';
-import { json, publicBaseUrl, requireApp, route } from '../../lib/http';
+import { publicBaseUrl, requireApp } from '../../lib/app';
+import { json, route } from '../../lib/http';
 
 export const handler = route(async (req) => {
   requireApp(req);

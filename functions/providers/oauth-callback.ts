@@ -1,4 +1,5 @@
-import { readForm, requestCookie, requireApp, route } from '../../lib/http';
+import { requireApp } from '../../lib/app';
+import { readForm, requestCookie, route } from '../../lib/http';
 import { acceptFormPost, confirmRedirect, finishRedirect } from '../../lib/providers/oauth-redirect/finish';
 import { runtime } from '../../lib/runtime';
 

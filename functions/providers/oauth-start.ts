@@ -1,4 +1,5 @@
-import { linkToken, publicBaseUrl, queryField, redirect, redirectHeader, requireApp, route } from '../../lib/http';
+import { publicBaseUrl, requireApp } from '../../lib/app';
+import { linkToken, queryField, redirect, redirectHeader, route } from '../../lib/http';
 import { startRedirect } from '../../lib/providers/oauth-redirect/start';
 import { runtime } from '../../lib/runtime';
 

@@ -1,5 +1,6 @@
 import { AppError } from '../../lib/errors';
-import { requireApp, route } from '../../lib/http';
+import { requireApp } from '../../lib/app';
+import { route } from '../../lib/http';
 
 /** Any provider name without a handler of its own is not enabled on this app. */
 export const handler = route(async (req) => {

@@ -1,6 +1,7 @@
 import { logInWithApiKey } from '../../../lib/providers/api-key';
 import { readDeviceInfo } from '../../../lib/devices';
-import { json, linkToken, readBody, requireApp, route } from '../../../lib/http';
+import { requireApp } from '../../../lib/app';
+import { json, linkToken, readBody, route } from '../../../lib/http';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
 

@@ -1,4 +1,5 @@
-import { empty, readBody, requireApp, route } from '../../../lib/http';
+import { requireApp } from '../../../lib/app';
+import { empty, readBody, route } from '../../../lib/http';
 import { requestConfirmationEmail } from '../../../lib/providers/local-userpass/confirm';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';

@@ -1,5 +1,6 @@
 import { readDeviceInfo } from '../../../lib/devices';
-import { json, linkToken, readBody, requireApp, route } from '../../../lib/http';
+import { requireApp } from '../../../lib/app';
+import { json, linkToken, readBody, route } from '../../../lib/http';
 import { logInWithPassword } from '../../../lib/providers/local-userpass/login';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';

@@ -1,4 +1,5 @@
-import { empty, readBody, requireApp, route } from '../../../lib/http';
+import { requireApp } from '../../../lib/app';
+import { empty, readBody, route } from '../../../lib/http';
 import { reset } from '../../../lib/providers/local-userpass/reset';
 import { runtime } from '../../../lib/runtime';
 import { schemas } from '../../../lib/schemas';
