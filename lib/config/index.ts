@@ -1,6 +1,6 @@
 import bundledProviders from '../../providers.json';
 import { ConfigError, type Env, hexId, integer, optionalHexId, required, url } from './env';
-import { type UserCreationFunction, type Trigger, triggers, userCreationFunction } from './hooks';
+import { type Trigger, type UserCreationFunction, triggers, userCreationFunction } from './hooks';
 import { type LimitRules, limits } from './limits';
 import { type ProviderSettings, parseProviderSettings } from './providers';
 import { type AdminCredential, type SecretSources, type SecretValues, adminCredential, secretSources, secretsCacheSeconds, signingKeys } from './secrets';
