@@ -1,6 +1,6 @@
 import { log } from './log';
 import type { Runtime } from './runtime';
-import { FunctionFailed, type Invoke, createInvoker } from './store/lambda';
+import { FunctionFailed, type Invoke, createInvoker } from './aws/lambda';
 
 /** One Lambda client per configuration, built the first time an app function is called. */
 const invokers = new WeakMap<Runtime['config'], Invoke>();
