@@ -1,6 +1,6 @@
 import { log } from './log';
 import type { Runtime } from './runtime';
-import { FunctionFailed, type Invoke, createInvoker } from './store/lambda';
+import { FunctionFailed, type Invoke, createInvoker } from './aws/lambda';
 
 /** Calls the app's own functions (custom-function login, the user-creation function): one Lambda client per runtime, built the first time one is called. */
 export function invokerFor(rt: Runtime): Invoke {

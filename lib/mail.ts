@@ -4,7 +4,7 @@ import { AppError } from './errors';
 import { newNonce } from './ids';
 import { log } from './log';
 import type { Runtime } from './runtime';
-import { createSesSender } from './store/ses';
+import { createSesSender } from './aws/ses';
 
 export interface Mail {
   to: string;

@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { errorTable } from '../lib/errors';
 import { CREATION_REFUSALS } from '../lib/hooks';
-import { FUNCTION_FAILURES } from '../lib/store/lambda';
+import { FUNCTION_FAILURES } from '../lib/aws/lambda';
 import * as keys from '../lib/store/keys';
 import { readServerlessYml } from '../scripts/local-stack';
 

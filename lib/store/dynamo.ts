@@ -1,13 +1,16 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CustomDataTable, Store } from './index';
-import { apiKeyOperations } from './dynamo-api-keys';
-import { appOperations } from './dynamo-app';
-import { cleanupOperations } from './dynamo-cleanup';
-import { type ImportStore, importOperations } from './dynamo-import';
-import { limitOperations } from './dynamo-limits';
-import { userOperations } from './dynamo-users';
-import { userpassOperations } from './dynamo-userpass';
+import type { Store } from './index';
+import { dynamoApiKeyStore } from './api-keys';
+import { dynamoAppSettingsStore } from './app-settings';
+import { dynamoCleanupStore } from './cleanup';
+import { dynamoCredentialStore } from './credentials';
+import { type CustomDataTable, dynamoCustomDataStore } from './custom-data';
+import { type ImportStore, dynamoImportStore } from './import';
+import { dynamoLimitStore } from './limits';
+import { dynamoOAuthStateStore } from './oauth-states';
+import { dynamoSessionStore } from './sessions';
+import { dynamoUserStore } from './users';
 import { createTable } from './table';
 
 export interface DynamoOptions {
@@ -30,23 +33,24 @@ export function createDocumentClient(options: DynamoOptions): DynamoDBDocumentCl
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-/** The Store on one DynamoDB table. */
+/** The Store on one DynamoDB table: every area's implementation on the same table. */
 export function createDynamoStore(doc: DynamoDBDocumentClient, tableName: string, customData?: CustomDataTable): Store {
   const table = createTable(doc, tableName);
-  const { replacePasswordHash } = importOperations(table, customData);
   return {
-    ...userOperations(table, customData),
-    ...apiKeyOperations(table),
-    ...appOperations(table),
-    ...userpassOperations(table),
-    ...limitOperations(table),
-    ...cleanupOperations(table, customData),
-    replacePasswordHash,
+    ...dynamoUserStore(table, customData),
+    ...dynamoSessionStore(table),
+    ...dynamoCredentialStore(table),
+    ...dynamoApiKeyStore(table),
+    ...dynamoCustomDataStore(table, customData),
+    ...dynamoLimitStore(table),
+    ...dynamoAppSettingsStore(table),
+    ...dynamoOAuthStateStore(table),
+    ...dynamoCleanupStore(table, customData),
   };
 }
 
 /** The bulk operations of `gatehouse import users` and `export users` on the same table. */
 export function createImportStore(doc: DynamoDBDocumentClient, tableName: string, customData?: CustomDataTable): Store & ImportStore {
   const table = createTable(doc, tableName);
-  return { ...createDynamoStore(doc, tableName, customData), ...importOperations(table, customData) };
+  return { ...createDynamoStore(doc, tableName, customData), ...dynamoImportStore(table, customData) };
 }

@@ -1,21 +1,34 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { json, route } from '../../../lib/http';
 import { limitAddress } from '../../../lib/limits';
 import { logInAnonymously } from '../../../lib/providers/anon-user';
 import { logInWithPassword, registerUser } from '../../../lib/providers/local-userpass';
-import { StoreUnavailable } from '../../../lib/store';
+import { type CustomDataTable, StoreUnavailable } from '../../../lib/store';
 import { createDocumentClient, createDynamoStore } from '../../../lib/store/dynamo';
 import { apiEvent, uniqueEmail } from '../../helpers/events';
 import { runtimeAt } from '../../helpers/users';
+import { ownTables } from './tables';
 
-const table = inject('tableName');
-const plain = createDocumentClient({ tableName: table, region: 'us-east-1', endpoint: inject('dynamoEndpoint') });
+// Tables of their own: the counts below would see the writes of the files run side by side on the shared ones.
+let table: string;
+let custom: CustomDataTable;
+let plain: ReturnType<typeof createDocumentClient>;
+
+beforeAll(async () => {
+  ({ table, custom, doc: plain } = await ownTables('faults'));
+});
 
 async function itemCount(): Promise<number> {
   let total = 0;
-  for (const name of [table, inject('customDataTable')]) total += (await plain.send(new ScanCommand({ TableName: name, Select: 'COUNT', ConsistentRead: true }))).Count ?? 0;
+  for (const name of [table, custom.table]) total += (await plain.send(new ScanCommand({ TableName: name, Select: 'COUNT', ConsistentRead: true }))).Count ?? 0;
   return total;
+}
+
+/** A runtime on the test environment's settings whose store is on this file's tables. */
+async function healthyRuntime() {
+  const rt = await runtimeAt(0);
+  return { ...rt, store: createDynamoStore(plain, table, custom) };
 }
 
 /** A runtime whose DynamoDB answers `failing` commands as a throttled or broken service would. */
@@ -29,7 +42,7 @@ async function faultyRuntime(failing: string, errorName: string) {
     },
     { step: 'initialize', name: 'injectFault' },
   );
-  return { ...rt, store: createDynamoStore(doc, table, rt.config.customData) };
+  return { ...rt, store: createDynamoStore(doc, table, custom) };
 }
 
 describe('DynamoDB faults', () => {
@@ -47,7 +60,7 @@ describe('DynamoDB faults', () => {
 
   it('a failed read during an email/password login writes nothing', async () => {
     const email = uniqueEmail('fault');
-    const healthy = await runtimeAt(0);
+    const healthy = await healthyRuntime();
     await registerUser(healthy, email, 'a long password');
     await logInWithPassword(healthy, email, 'a long password', {}, '127.0.0.1');
     const before = await itemCount();

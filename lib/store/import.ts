@@ -1,4 +1,4 @@
-import type { CustomDataTable, Store } from './index';
+import type { CustomDataTable } from './custom-data';
 import { ConditionFailed } from './errors';
 import { type Item, credentialItem, identityItem, toCredential, userItem, userListItem } from './items';
 import { type Key, credentialKey, identityKey, userKey } from './keys';
@@ -38,7 +38,7 @@ export interface ImportStore {
 }
 
 /** Bulk writes for `gatehouse import users`, outside the request path; kept apart from the per-request Store. */
-export function importOperations(t: Table, custom?: CustomDataTable): ImportStore & Pick<Store, 'replacePasswordHash'> {
+export function dynamoImportStore(t: Table, custom?: CustomDataTable): ImportStore {
   const items = (r: ImportRecord): { items: TransactItem[]; labels: string[] } => {
     // The user's list entry (README, "No hot key") comes with it, as when a user signs up.
     const list = [t.put(userItem(r.user), NOT_EXISTS), t.put(userListItem(r.user.id), NOT_EXISTS), ...r.user.identities.map((i) => t.put(identityItem(i, r.user.id), NOT_EXISTS))];
@@ -130,25 +130,6 @@ export function importOperations(t: Table, custom?: CustomDataTable): ImportStor
         start = out.LastEvaluatedKey;
       } while (start && credentials.length < limit);
       return { credentials, ...(start ? { next: JSON.stringify(start) } : {}) };
-    },
-
-    async replacePasswordHash(emailKey, from, to) {
-      try {
-        await t.updateOne(
-          {
-            Key: credentialKey(emailKey),
-            UpdateExpression: 'SET #hash = :to',
-            ConditionExpression: '#hash = :from',
-            ExpressionAttributeNames: { '#hash': 'passwordHash' },
-            ExpressionAttributeValues: { ':from': from, ':to': to },
-          },
-          'credential',
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionFailed) return false;
-        throw error;
-      }
     },
   };
 }

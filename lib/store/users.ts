@@ -1,81 +1,80 @@
-import type { CustomDataTable, NewUserSession, Store } from './index';
+import { type CustomDataTable, customDataDocument, customDataKey } from './custom-data';
 import { ConditionFailed } from './errors';
-import { limitWriteItems } from './dynamo-limits';
-import {
-  type Item,
-  credentialItem,
-  deviceItem,
-  identityItem,
-  sessionItem,
-  toApiKey,
-  toCredential,
-  toDevice,
-  toSession,
-  toUser,
-  userItem,
-  userListItem,
-} from './items';
-import {
-  type Key,
-  listPartitions,
-  apiKeyKey,
-  credentialKey,
-  deviceKey,
-  identityKey,
-  sessionKey,
-  userKey,
-  userPartition,
-} from './keys';
+import { limitWriteItems } from './limits';
+import { type Item, credentialItem, deviceItem, identityItem, sessionItem, toApiKey, toDevice, toSession, toUser, userItem, userListItem } from './items';
+import { type Key, listPartitions, apiKeyKey, credentialKey, deviceKey, identityKey, sessionKey, userKey } from './keys';
 import { mergedPage } from './merged-list';
 import { EXISTS, LIVE_USER, LIVE_USER_NAMES, NOT_EXISTS, type Table, type TransactItem } from './table';
-import type { CustomData, UserProfile } from './types';
+import type { ApiKey, Credential, CustomData, Device, Identity, LimitWrites, Session, User, UserPage, UserProfile } from './types';
 
-type UserOperations = Omit<
-  Store,
-  | 'createApiKey'
-  | 'readLimits'
-  | 'countLimit'
-  | 'findApiKey'
-  | 'listApiKeys'
-  | 'getApiKey'
-  | 'setApiKeyDisabled'
-  | 'deleteApiKey'
-  | 'listServerKeys'
-  | 'getUserItem'
-  | 'userItemsPage'
-  | 'removeItems'
-  | 'removeIdentityOf'
-  | 'removeCredentialOf'
-  | 'removeCustomDataOf'
-  | 'removeDeletedUser'
-  | 'sessionsBeyond'
-  | 'devicesBeyond'
-  | 'findServerKey'
-  | 'forgetServerKey'
-  | 'saveOAuthState'
-  | 'takeOAuthState'
-  | 'confirmCredential'
-  | 'setPasswordHash'
-  | 'replacePasswordHash'
-  | 'deleteCredential'
-  | 'saveUserpassToken'
-  | 'takeUserpassToken'
-  | 'revokeSessions'
-  | 'revokeAccess'
-  | 'listPending'
-  | 'getAppSettings'
-  | 'setAppSettings'
->;
+export interface NewUserSession {
+  user: User;
+  session: Session;
+  device: Device;
+  claimEmail?: string;
+  /** Written in the same transaction (what the user-creation function returned). */
+  customData?: CustomData;
+  limits?: LimitWrites;
+}
 
-/** Users, identities, credentials, sessions and devices on the single table. */
-export function userOperations(t: Table, custom?: CustomDataTable): UserOperations {
-  const customKey = (userId: string) => ({ [custom!.userIdField]: userId });
-  const customDoc = (userId: string, document: CustomData) => ({ ...document, [custom!.userIdField]: userId });
+/**
+ * Users and their identities: creating them (with what comes in the same transaction), the reads of a
+ * login and of every token check, deleting, disabling and listing them.
+ */
+export interface UserStore {
+  /**
+   * Creates a user with its identities, first session and device in one transaction; with
+   * `claimEmail` it also binds that unclaimed email/password credential to the user.
+   * Throws ConditionFailed('identity' | 'credential') when another user won the race.
+   */
+  createUserWithSession(input: NewUserSession): Promise<void>;
+  /**
+   * Opens a session on an existing user and records the login, with the user's refreshed identities
+   * and data when given; ConditionFailed('user') if the user is gone.
+   */
+  startSession(input: {
+    session: Session;
+    device: Device;
+    authenticatedAt: number;
+    profile?: UserProfile;
+    limits?: LimitWrites;
+    /** The user's new expiry (an anonymous user's, pushed back by each login). */
+    userExpiresAt?: number;
+  }): Promise<void>;
+  /** The id of the user owning an identity, if any (strongly consistent). */
+  findIdentityOwner(providerType: string, identityId: string): Promise<string | undefined>;
+  /**
+   * Attaches a new identity to an existing user, with the merged profile, in one transaction (and
+   * claims `claimEmail`'s credential); the user stops expiring. ConditionFailed('user' | 'identity' | 'credential').
+   */
+  addIdentity(input: { userId: string; identity: Identity; profile: UserProfile; claimEmail?: string }): Promise<void>;
+  /** What a login of an existing user reads, in one round trip: the user, its device and API key. */
+  getLoginState(userId: string, deviceId?: string, apiKeyId?: string): Promise<{ user?: User; device?: Device; apiKey?: ApiKey; customData?: CustomData }>;
+  /** One round trip for every token check: the user and the session, strongly consistent. */
+  getUserAndSession(userId: string, sessionId: string, withCustomData?: boolean): Promise<{ user?: User; session?: Session; customData?: CustomData }>;
+  /** An admin-created user: user, identity and its (claimed) credential in one transaction; ConditionFailed('credential'). */
+  createUserWithCredential(user: User, emailKey: string, credential: Credential): Promise<void>;
+  /**
+   * Deletes a user in one small write: marks the user item deleted at `at` (ms), which also revokes
+   * every session, so the user is gone for every read at once; the table's stream then drives the
+   * removal of the rest (lib/cleanup.ts). False when there is no such live user.
+   */
+  markUserDeleted(userId: string, at: number): Promise<boolean>;
+  /**
+   * Disables or enables a user; disabling also revokes, in the same write, every session created
+   * before `at` (ms), as revokeSessions does. False when there is no such user.
+   */
+  setUserDisabled(userId: string, disabled: boolean, at: number): Promise<boolean>;
+  /** Users in id order, `limit` at a time, starting after `after`. */
+  listUsers(options: { after?: string; limit: number; desc?: boolean }): Promise<UserPage>;
+}
 
+/** Users and identities on the single table (and, with a login, its session, device and credential claim). */
+export function dynamoUserStore(t: Table, custom?: CustomDataTable): UserStore {
   /** BatchGetItem of our items, plus the custom data document when asked and configured. */
   async function read(keys: Key[], userId: string, withCustomData: boolean): Promise<{ items: Item[]; customData?: CustomData }> {
     if (!custom || !withCustomData) return { items: await t.getMany(keys) };
-    const { items, other } = await t.getWith(keys, { table: custom.table, key: customKey(userId) });
+    const { items, other } = await t.getWith(keys, { table: custom.table, key: customDataKey(custom, userId) });
     return { items, customData: other };
   }
 
@@ -88,19 +87,6 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       ExpressionAttributeNames: { '#userId': 'userId' },
       ExpressionAttributeValues: { ':userId': userId },
     });
-
-  /** One page of the user's items under `prefix`, after `start`; `next` is the last id when more may follow. */
-  const pageOf = async <T extends { id: string }>(userId: string, prefix: string, start: Key | undefined, limit: number, forward: boolean, read: (item: Item) => T) => {
-    const out = await t.query({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': userPartition(userId), ':prefix': prefix },
-      ExclusiveStartKey: start,
-      ScanIndexForward: forward,
-      Limit: limit,
-    });
-    const items = ((out.Items ?? []) as Item[]).map(read);
-    return { items, ...(out.LastEvaluatedKey && items.length ? { next: items[items.length - 1].id } : {}) };
-  };
 
   const setProfile = (userId: string, profile: UserProfile, extra = '', values: Item = {}, tail = ''): TransactItem =>
     t.update({
@@ -117,22 +103,6 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       ExpressionAttributeValues: { ':identities': profile.identities, ':data': profile.data, ...values },
     });
 
-  /** Items of one kind under a user's partition, all pages. */
-  async function partitionItems(userId: string, prefix: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await t.query({
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': userPartition(userId), ':prefix': prefix },
-        ExclusiveStartKey: start,
-      });
-      items.push(...((out.Items ?? []) as Item[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
-
   return {
     async createUserWithSession({ user, session, device, claimEmail, customData, limits }: NewUserSession) {
       const items = [t.put(userItem(user), NOT_EXISTS), ...user.identities.map((i) => t.put(identityItem(i, user.id), NOT_EXISTS))];
@@ -141,7 +111,7 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
         items.push(claim(claimEmail, user.id));
         labels.push('credential');
       }
-      if (customData && custom) items.push(t.putIn(custom.table, customDoc(user.id, customData)));
+      if (customData && custom) items.push(t.putIn(custom.table, customDataDocument(custom, user.id, customData)));
       await t.transact(
         [...items, t.put(sessionItem(session)), t.put(deviceItem(device)), ...limitWriteItems(t, limits, session.createdAt), t.put(userListItem(user.id))],
         labels,
@@ -191,55 +161,6 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
       return { user: user && toUser(user), session: session && toSession(session), customData };
     },
 
-    async getCustomData(userId) {
-      return custom ? t.getIn(custom.table, customKey(userId)) : undefined;
-    },
-
-    async putCustomData(userId, document) {
-      if (custom) await t.putInOne(custom.table, customDoc(userId, document));
-    },
-
-    async listDevices(userId) {
-      return (await partitionItems(userId, 'DEVICE#')).map(toDevice);
-    },
-
-    async listSessions(userId) {
-      return (await partitionItems(userId, 'SESSION#')).map(toSession);
-    },
-
-    async pageSessions(userId, { after, limit }) {
-      // Newest first: session ids are time-ordered.
-      return pageOf(userId, 'SESSION#', after ? sessionKey(userId, after) : undefined, limit, false, toSession);
-    },
-
-    async pageDevices(userId, { after, limit }) {
-      return pageOf(userId, 'DEVICE#', after ? deviceKey(userId, after) : undefined, limit, true, toDevice);
-    },
-
-    endSession: (userId, sessionId) => t.deleteIf(sessionKey(userId, sessionId)),
-
-    async rotateRefreshHash(userId, sessionId, from, to, at) {
-      try {
-        await t.updateOne(
-          {
-            Key: sessionKey(userId, sessionId),
-            UpdateExpression: 'SET #hash = :to, #previous = :from, #at = :at',
-            ConditionExpression: `${EXISTS} AND #hash = :from`,
-            ExpressionAttributeNames: { '#hash': 'refreshHash', '#previous': 'previousHash', '#at': 'rotatedAt' },
-            ExpressionAttributeValues: { ':from': from, ':to': to, ':at': at },
-          },
-          'session',
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionFailed) return false;
-        throw error;
-      }
-    },
-
-    deleteSession: (userId, sessionId, refreshHash) =>
-      t.deleteIf(sessionKey(userId, sessionId), { expression: '#hash = :hash', names: { '#hash': 'refreshHash' }, values: { ':hash': refreshHash } }),
-
     async createUserWithCredential(user, emailKey, credential) {
       await t.transact(
         [
@@ -250,15 +171,6 @@ export function userOperations(t: Table, custom?: CustomDataTable): UserOperatio
         ],
         ['credential', 'user', ...user.identities.map(() => 'identity')],
       );
-    },
-
-    async createCredential(emailKey, credential) {
-      await t.putOne(credentialItem(emailKey, credential), NOT_EXISTS, 'credential');
-    },
-
-    async getCredential(emailKey) {
-      const item = await t.get(credentialKey(emailKey));
-      return item ? toCredential(item) : undefined;
     },
 
     async markUserDeleted(userId, at) {

@@ -1,28 +1,44 @@
-import type { Store } from './index';
 import { ConditionFailed, StoreUnavailable } from './errors';
 import { apiKeyItem, identityItem, toApiKey, userItem, userListItem } from './items';
 import { SERVER_KEYS_PARTITION, SERVER_KEY_COUNT_KEY, apiKeyKey, apiKeyLookupKey, apiKeyNameKey, credentialKey, serverKeyKey, serverKeyNameKey, userKey } from './keys';
 import { EXISTS, LIVE_USER, LIVE_USER_NAMES, NOT_EXISTS, type Table, type TransactItem } from './table';
+import type { ApiKey, User } from './types';
 
-type ApiKeyOperations = Pick<
-  Store,
-  | 'createApiKey'
-  | 'findApiKey'
-  | 'listApiKeys'
-  | 'getApiKey'
-  | 'setApiKeyDisabled'
-  | 'deleteApiKey'
-  | 'listServerKeys'
-  | 'findServerKey'
-  | 'forgetServerKey'
-  | 'revokeAccess'
->;
+/** User and server API keys, and revoking a user's access (which disables its keys). */
+export interface ApiKeyStore {
+  /**
+   * Creates an API key with its name reservation and secret lookup; a user key also counts against
+   * the user's limit, a server key creates its server user and counts against the app's. ConditionFailed('limit' | 'name').
+   */
+  createApiKey(input: { key: ApiKey; limit?: number; serverUser?: User }): Promise<void>;
+  /** Owner and id of the key whose secret hashes to `keyHash`. */
+  findApiKey(keyHash: string): Promise<{ userId: string; keyId: string; name: string } | undefined>;
+  listApiKeys(userId: string): Promise<ApiKey[]>;
+  getApiKey(userId: string, keyId: string): Promise<ApiKey | undefined>;
+  /** False when the user has no such key. */
+  setApiKeyDisabled(userId: string, keyId: string, disabled: boolean): Promise<boolean>;
+  /** Deletes the key, its name and its lookup; false when the user has no such key. */
+  deleteApiKey(userId: string, keyId: string): Promise<boolean>;
+  /** Every server API key of the app, in id order. */
+  listServerKeys(): Promise<ApiKey[]>;
+  /** The server user and name of a server key. */
+  findServerKey(keyId: string): Promise<{ userId: string; name: string } | undefined>;
+  /** Removes a server key's app-wide pointer and name (its user is deleted separately). */
+  forgetServerKey(keyId: string, name: string): Promise<void>;
+  /**
+   * Revokes every session of the user as revokeSessions does and, in the same transaction, disables
+   * every one of its API keys and, with `password`, replaces that credential's hash. The user's key
+   * count is a condition of the transaction, so a key created meanwhile makes it start over. False
+   * when there is no such user.
+   */
+  revokeAccess(input: { userId: string; at: number; disableApiKeys: boolean; password?: { emailKey: string; passwordHash: string } }): Promise<boolean>;
+}
 
 /** Attempts at revokeAccess while keys come and go under it; each conflict is another writer's progress. */
 const REVOKE_ATTEMPTS = 4;
 
 /** User and server API keys: the key under its owner, a name reservation, and a lookup by secret hash. */
-export function apiKeyOperations(t: Table): ApiKeyOperations {
+export function dynamoApiKeyStore(t: Table): ApiKeyStore {
   /** The app's server-key count moves with each key; with `limit`, only while under it. */
   function countServerKeys(by: 1 | -1, limit?: number): TransactItem {
     return t.update({

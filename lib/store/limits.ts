@@ -1,14 +1,22 @@
-import type { Store } from './index';
 import { ConditionFailed } from './errors';
 import { limitItem, toCredential, toLimit } from './items';
 import { credentialKey, limitKey } from './keys';
 import type { Table, TransactItem } from './table';
-import type { LimitCounter, LimitWrites } from './types';
+import type { Credential, LimitCounter, LimitWrites } from './types';
 
-type LimitOperations = Pick<Store, 'readLimits' | 'countLimit'>;
+/** Abuse-limit counters (docs/limits.md); a login's own limit writes go in its transaction (LimitWrites). */
+export interface LimitStore {
+  /** Limit counters by id (absent ones left out) and, with `emailKey`, that credential: one round trip. */
+  readLimits(ids: string[], emailKey?: string): Promise<{ counters: Map<string, LimitCounter>; credential?: Credential }>;
+  /**
+   * Counts one event (atomic ADD) in the counter's window, starting a window that ends at
+   * `windowEndsAt` when there is none or the last has ended; answers the counter afterwards.
+   */
+  countLimit(id: string, windowEndsAt: number, now: number): Promise<LimitCounter>;
+}
 
 /** Abuse-limit counters: one item each, counted with an atomic ADD, expired by TTL. */
-export function limitOperations(t: Table): LimitOperations {
+export function dynamoLimitStore(t: Table): LimitStore {
   return {
     async readLimits(ids, emailKey) {
       const keys = ids.map(limitKey);
