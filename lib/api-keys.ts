@@ -115,5 +115,3 @@ export async function deleteApiKey(rt: Runtime, user: User, keyId: string): Prom
   if (!isObjectIdHex(keyId) || !(await rt.store.deleteApiKey(user.id, keyId))) throw notFound();
 }
 
-/** The login moved to lib/providers/api-key.ts; this re-export keeps older imports (the store tests) working until they follow. */
-export { logInWithApiKey } from './providers/api-key';

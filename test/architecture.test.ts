@@ -48,8 +48,7 @@ describe('architecture', () => {
   });
 
   it('keeps the core free of providers: only lib/providers/ and the operator tools in lib/admin/ import them', () => {
-    // lib/api-keys.ts re-exports the API-key login from its old place until the store tests import it from lib/providers/api-key.ts.
-    const allowed = (file: string) => file.startsWith('lib/providers/') || file.startsWith('lib/admin/') || file === 'lib/api-keys.ts';
+    const allowed = (file: string) => file.startsWith('lib/providers/') || file.startsWith('lib/admin/');
     expect(offenders((file, spec) => file.startsWith('lib/') && !allowed(file) && spec.startsWith('lib/providers/'))).toEqual([]);
   });
 

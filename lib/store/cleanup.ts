@@ -1,5 +1,5 @@
 import type { CustomDataTable } from './custom-data';
-import { ConditionFailed } from './errors';
+import { conditionMet } from './errors';
 import { toUser } from './items';
 import { type Key, apiKeyLookupKey, credentialKey, identityKey, userKey, userPartition } from './keys';
 import type { Table } from './table';
@@ -42,23 +42,35 @@ export interface CleanupStore {
  * owns by now (an identity or email taken again after its first removal) is left alone.
  */
 export function dynamoCleanupStore(t: Table, custom?: CustomDataTable): CleanupStore {
+  /** Every item of the user's partition under `prefix`, page after page, with only `projection`. */
+  async function itemsUnder(userId: string, prefix: string, projection: string, forward = true): Promise<Key[]> {
+    const all: Key[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await t.query({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': userPartition(userId), ':prefix': prefix },
+        ProjectionExpression: projection,
+        ScanIndexForward: forward,
+        ExclusiveStartKey: start,
+      });
+      all.push(...((out.Items ?? []) as Key[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return all;
+  }
+
   /** Deletes an item unless it now belongs to someone else; false when it did. */
   async function removeIfOwned(key: Key, userId: string): Promise<boolean> {
-    try {
-      await t.deleteOne(
-        {
-          Key: key,
-          ConditionExpression: 'attribute_not_exists(PK) OR #userId = :userId',
-          ExpressionAttributeNames: { '#userId': 'userId' },
-          ExpressionAttributeValues: { ':userId': userId },
-        },
-        'item',
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionFailed) return false;
-      throw error;
-    }
+    return conditionMet(t.deleteOne(
+      {
+        Key: key,
+        ConditionExpression: 'attribute_not_exists(PK) OR #userId = :userId',
+        ExpressionAttributeNames: { '#userId': 'userId' },
+        ExpressionAttributeValues: { ':userId': userId },
+      },
+      'item',
+    ));
   }
 
   return {
@@ -96,55 +108,25 @@ export function dynamoCleanupStore(t: Table, custom?: CustomDataTable): CleanupS
     },
 
     async removeDeletedUser(userId, deletedAt) {
-      try {
-        await t.deleteOne(
-          {
-            Key: userKey(userId),
-            ConditionExpression: 'attribute_not_exists(PK) OR #deleted = :at',
-            ExpressionAttributeNames: { '#deleted': 'deletedAt' },
-            ExpressionAttributeValues: { ':at': deletedAt },
-          },
-          'user',
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionFailed) return false;
-        throw error;
-      }
+      return conditionMet(t.deleteOne(
+        {
+          Key: userKey(userId),
+          ConditionExpression: 'attribute_not_exists(PK) OR #deleted = :at',
+          ExpressionAttributeNames: { '#deleted': 'deletedAt' },
+          ExpressionAttributeValues: { ':at': deletedAt },
+        },
+        'user',
+      ));
     },
 
     async sessionsBeyond(userId, keep) {
       // Session ids are ObjectIds, so key order is creation order: newest first, skip the ones kept.
-      const extra: Key[] = [];
-      let seen = 0;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await t.query({
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': userPartition(userId), ':prefix': 'SESSION#' },
-          ProjectionExpression: 'PK, SK',
-          ScanIndexForward: false,
-          ExclusiveStartKey: start,
-        });
-        for (const item of (out.Items ?? []) as Key[]) if (++seen > keep) extra.push({ PK: item.PK, SK: item.SK });
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return extra;
+      const all = await itemsUnder(userId, 'SESSION#', 'PK, SK', false);
+      return all.slice(keep).map(({ PK, SK }) => ({ PK, SK }));
     },
 
     async devicesBeyond(userId, keep) {
-      const all: (Key & { lastSeen?: number })[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await t.query({
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': userPartition(userId), ':prefix': 'DEVICE#' },
-          ProjectionExpression: 'PK, SK, lastSeen',
-          ExclusiveStartKey: start,
-        });
-        all.push(...((out.Items ?? []) as (Key & { lastSeen?: number })[]));
-        start = out.LastEvaluatedKey;
-      } while (start);
+      const all = (await itemsUnder(userId, 'DEVICE#', 'PK, SK, lastSeen')) as (Key & { lastSeen?: number })[];
       if (all.length <= keep) return [];
       // The least recently seen go first.
       all.sort((a, b) => (b.lastSeen ?? 0) - (a.lastSeen ?? 0));

@@ -1,4 +1,4 @@
-import { ConditionFailed } from './errors';
+import { conditionMet } from './errors';
 import { credentialItem, toCredential } from './items';
 import { credentialKey, listPartitions, userpassTokenKey } from './keys';
 import { mergedPage } from './merged-list';
@@ -41,22 +41,16 @@ export function dynamoCredentialStore(t: Table): CredentialStore {
     },
 
     async confirmCredential(emailKey) {
-      try {
-        await t.updateOne(
-          {
-            Key: credentialKey(emailKey),
-            UpdateExpression: 'SET #confirmed = :yes REMOVE GSI1PK, GSI1SK',
-            ConditionExpression: EXISTS,
-            ExpressionAttributeNames: { '#confirmed': 'confirmed' },
-            ExpressionAttributeValues: { ':yes': true },
-          },
-          'credential',
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionFailed) return false;
-        throw error;
-      }
+      return conditionMet(t.updateOne(
+        {
+          Key: credentialKey(emailKey),
+          UpdateExpression: 'SET #confirmed = :yes REMOVE GSI1PK, GSI1SK',
+          ConditionExpression: EXISTS,
+          ExpressionAttributeNames: { '#confirmed': 'confirmed' },
+          ExpressionAttributeValues: { ':yes': true },
+        },
+        'credential',
+      ));
     },
 
     async listPending(after, limit) {
@@ -65,22 +59,16 @@ export function dynamoCredentialStore(t: Table): CredentialStore {
     setPasswordHash: (emailKey, passwordHash) => t.setIfExists(credentialKey(emailKey), { passwordHash }),
 
     async replacePasswordHash(emailKey, from, to) {
-      try {
-        await t.updateOne(
-          {
-            Key: credentialKey(emailKey),
-            UpdateExpression: 'SET #hash = :to',
-            ConditionExpression: '#hash = :from',
-            ExpressionAttributeNames: { '#hash': 'passwordHash' },
-            ExpressionAttributeValues: { ':from': from, ':to': to },
-          },
-          'credential',
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionFailed) return false;
-        throw error;
-      }
+      return conditionMet(t.updateOne(
+        {
+          Key: credentialKey(emailKey),
+          UpdateExpression: 'SET #hash = :to',
+          ConditionExpression: '#hash = :from',
+          ExpressionAttributeNames: { '#hash': 'passwordHash' },
+          ExpressionAttributeValues: { ':from': from, ':to': to },
+        },
+        'credential',
+      ));
     },
 
     async deleteCredential(emailKey) {

@@ -1,4 +1,4 @@
-import { ConditionFailed } from './errors';
+import { conditionMet } from './errors';
 import { type Item, toDevice, toSession } from './items';
 import { type Key, deviceKey, sessionKey, userKey, userPartition } from './keys';
 import { EXISTS, type Table } from './table';
@@ -78,22 +78,16 @@ export function dynamoSessionStore(t: Table): SessionStore {
     endSession: (userId, sessionId) => t.deleteIf(sessionKey(userId, sessionId)),
 
     async rotateRefreshHash(userId, sessionId, from, to, at) {
-      try {
-        await t.updateOne(
-          {
-            Key: sessionKey(userId, sessionId),
-            UpdateExpression: 'SET #hash = :to, #previous = :from, #at = :at',
-            ConditionExpression: `${EXISTS} AND #hash = :from`,
-            ExpressionAttributeNames: { '#hash': 'refreshHash', '#previous': 'previousHash', '#at': 'rotatedAt' },
-            ExpressionAttributeValues: { ':from': from, ':to': to, ':at': at },
-          },
-          'session',
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionFailed) return false;
-        throw error;
-      }
+      return conditionMet(t.updateOne(
+        {
+          Key: sessionKey(userId, sessionId),
+          UpdateExpression: 'SET #hash = :to, #previous = :from, #at = :at',
+          ConditionExpression: `${EXISTS} AND #hash = :from`,
+          ExpressionAttributeNames: { '#hash': 'refreshHash', '#previous': 'previousHash', '#at': 'rotatedAt' },
+          ExpressionAttributeValues: { ':from': from, ':to': to, ':at': at },
+        },
+        'session',
+      ));
     },
 
     deleteSession: (userId, sessionId, refreshHash) =>

@@ -17,7 +17,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionFailed, StoreUnavailable } from './errors';
+import { ConditionFailed, StoreUnavailable, conditionMet } from './errors';
 import type { Item } from './items';
 import type { Key } from './keys';
 
@@ -129,46 +129,34 @@ export function createTable(doc: DynamoDBDocumentClient, name: string) {
     /** Sets attributes of an existing item; false when there is no such item. */
     async setIfExists(key: Key, attributes: Item): Promise<boolean> {
       const names = Object.keys(attributes);
-      try {
-        await guard(
-          doc.send(
-            new UpdateCommand({
-              TableName: name,
-              Key: key,
-              UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
-              ConditionExpression: EXISTS,
-              ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
-              ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, attributes[n]])),
-            }),
-          ),
-          ['item'],
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionFailed) return false;
-        throw error;
-      }
+      return conditionMet(guard(
+        doc.send(
+          new UpdateCommand({
+            TableName: name,
+            Key: key,
+            UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
+            ConditionExpression: EXISTS,
+            ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
+            ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, attributes[n]])),
+          }),
+        ),
+        ['item'],
+      ));
     },
 
     /** Deletes an item if it exists (and matches `condition`); false when it did not. */
     async deleteIf(key: Key, condition?: { expression: string; names: Record<string, string>; values: Item }): Promise<boolean> {
-      try {
-        await guard(
-          doc.send(
-            new DeleteCommand({
-              TableName: name,
-              Key: key,
-              ConditionExpression: condition ? `${EXISTS} AND ${condition.expression}` : EXISTS,
-              ...(condition ? { ExpressionAttributeNames: condition.names, ExpressionAttributeValues: condition.values } : {}),
-            }),
-          ),
-          ['item'],
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionFailed) return false;
-        throw error;
-      }
+      return conditionMet(guard(
+        doc.send(
+          new DeleteCommand({
+            TableName: name,
+            Key: key,
+            ConditionExpression: condition ? `${EXISTS} AND ${condition.expression}` : EXISTS,
+            ...(condition ? { ExpressionAttributeNames: condition.names, ExpressionAttributeValues: condition.values } : {}),
+          }),
+        ),
+        ['item'],
+      ));
     },
 
     /** Reads and deletes an item in one step (single-use records); its fields without the keys. */

@@ -1,5 +1,5 @@
 import { type CustomDataTable, customDataDocument, customDataKey } from './custom-data';
-import { ConditionFailed } from './errors';
+import { conditionMet } from './errors';
 import { limitWriteItems } from './limits';
 import { type Item, credentialItem, deviceItem, identityItem, sessionItem, toApiKey, toDevice, toSession, toUser, userItem, userListItem } from './items';
 import { type Key, listPartitions, apiKeyKey, credentialKey, deviceKey, identityKey, sessionKey, userKey } from './keys';
@@ -174,22 +174,16 @@ export function dynamoUserStore(t: Table, custom?: CustomDataTable): UserStore {
     },
 
     async markUserDeleted(userId, at) {
-      try {
-        await t.updateOne(
-          {
-            Key: userKey(userId),
-            UpdateExpression: 'SET #deleted = :at, #after = :at REMOVE #exp',
-            ConditionExpression: LIVE_USER,
-            ExpressionAttributeNames: { '#deleted': 'deletedAt', '#after': 'sessionsValidAfter', '#exp': 'expiresAt' },
-            ExpressionAttributeValues: { ':at': at },
-          },
-          'user',
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionFailed) return false;
-        throw error;
-      }
+      return conditionMet(t.updateOne(
+        {
+          Key: userKey(userId),
+          UpdateExpression: 'SET #deleted = :at, #after = :at REMOVE #exp',
+          ConditionExpression: LIVE_USER,
+          ExpressionAttributeNames: { '#deleted': 'deletedAt', '#after': 'sessionsValidAfter', '#exp': 'expiresAt' },
+          ExpressionAttributeValues: { ':at': at },
+        },
+        'user',
+      ));
     },
 
     // Disabling also writes the revocation marker, in the same update: enabling again revives no session.

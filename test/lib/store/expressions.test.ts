@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { listUsers, logOutUser, removeUser } from '../../../lib/admin/users';
-import { createUserApiKey, deleteApiKey, logInWithApiKey, setApiKeyDisabled } from '../../../lib/api-keys';
+import { createUserApiKey, deleteApiKey, setApiKeyDisabled } from '../../../lib/api-keys';
+import { logInWithApiKey } from '../../../lib/providers/api-key';
 import { replaceOwnCustomData } from '../../../lib/custom-data';
 import { countOrRefuse } from '../../../lib/limits';
 import { logInWithPassword, registerUser } from '../../../lib/providers/local-userpass';
