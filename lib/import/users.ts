@@ -5,7 +5,8 @@ import { isKnownHash } from '../imported-passwords';
 import { providerIdOf } from '../login';
 import { PROVIDER_TYPES } from '../config/providers';
 import type { Credential, Identity, ImportRecord, ImportStore, User } from '../store';
-import { type Candidate, type MapOptions, type Source, Unreadable, csvFields, mapRecord } from './formats';
+import { csvFields } from './csv';
+import { type Candidate, type MapOptions, type Source, Unreadable, mapRecord } from './formats';
 
 /** What became of one record of the file. */
 export interface Outcome {
