@@ -123,7 +123,9 @@ export async function logInUser(rt: Runtime, userId: string, info: DeviceInfo, p
   // A user being deleted (or expired) is gone: its identity lookups and keys only wait for the cleanup.
   const live = isUserLive(user, now);
   if (proven?.apiKeyId && (!apiKey || apiKey.disabled || !live)) throw new AppError('AuthError', 'invalid API key');
-  if (!live) throw proven?.identity.provider_type === USERPASS ? new AppError('InvalidPassword', 'invalid username/password') : new AppError('AuthError', 'user not found');
+  // A password login of a user deleted before the cleanup removed its credential answers as a wrong
+  // password does (only logins come here; a link keeps its own words, lib/providers/local-userpass/login.ts).
+  if (!live) throw proven?.identity.provider_type === USERPASS ? new AppError('InvalidPassword', 'unauthorized') : new AppError('AuthError', 'user not found');
   if (user.disabled) throw new AppError('UserDisabled', 'user disabled');
   const known = liveDevice(device, now);
   const next = deviceForLogin(userId, info, known, now, deviceExpiry(rt, now));

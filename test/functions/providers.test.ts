@@ -4,6 +4,7 @@ import { handler as anonLogin } from '../../functions/providers/anon-user/login'
 import { handler as userpassLogin } from '../../functions/providers/local-userpass/login';
 import { handler as register } from '../../functions/providers/local-userpass/register';
 import { handler as unknownProvider } from '../../functions/providers/unknown';
+import { runtime } from '../../lib/runtime';
 import { APP, CLIENT, invoke, uniqueEmail } from '../helpers/events';
 
 const providers = `${CLIENT}/app/${APP}/auth/providers`;
@@ -159,6 +160,19 @@ describe('local-userpass login', () => {
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ error: 'unauthorized', error_code: 'InvalidPassword' });
     }
+  });
+
+  it('answers a user deleted before the cleanup removed its credential as a wrong password', async () => {
+    // No stream function runs in this project, so the credential outlives its user here.
+    const { email, password } = await registered();
+    const first = await login(email, password);
+    expect(first.status).toBe(200);
+    const rt = await runtime();
+    expect(await rt.store.markUserDeleted(first.body.user_id, rt.clock())).toBe(true);
+    expect(await rt.store.getCredential(email)).toBeDefined();
+    const res = await login(email, password);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: 'unauthorized', error_code: 'InvalidPassword' });
   });
 
   it('creates exactly one user when first logins race', async () => {
