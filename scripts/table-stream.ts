@@ -89,9 +89,20 @@ export function streamReader(endpoint: string, streamArn: string, from: 'TRIM_HO
     const records: LambdaStreamRecord[] = [];
     for (const [shard, iterator] of iterators) {
       if (!iterator) continue;
-      const out = await streamsCall<{ Records?: LambdaStreamRecord[]; NextShardIterator?: string }>(endpoint, 'GetRecords', { ShardIterator: iterator, Limit: 1000 });
-      iterators.set(shard, out.NextShardIterator);
-      records.push(...(out.Records ?? []).map((r) => asInAws(r, streamArn)));
+      try {
+        const out = await streamsCall<{ Records?: LambdaStreamRecord[]; NextShardIterator?: string }>(endpoint, 'GetRecords', { ShardIterator: iterator, Limit: 1000 });
+        iterators.set(shard, out.NextShardIterator);
+        records.push(...(out.Records ?? []).map((r) => asInAws(r, streamArn)));
+      } catch (error) {
+        // DynamoDB Local answers some iterators it gave with TrimmedDataAccessException (and
+        // any iterator expires): retried as it was, it would fail forever and the stream would stop.
+        // As Lambda's event source mapping does when its place is gone, go on from the oldest record left
+        // (records are delivered at least once; the stream function takes repeats).
+        if (!/TrimmedDataAccessException|ExpiredIteratorException/.test((error as Error).message)) throw error;
+        const out = await streamsCall<{ ShardIterator?: string }>(endpoint, 'GetShardIterator', { StreamArn: streamArn, ShardId: shard, ShardIteratorType: 'TRIM_HORIZON' });
+        iterators.set(shard, out.ShardIterator);
+        process.stderr.write(`table stream: ${(error as Error).message.includes('Expired') ? 'an expired' : 'a trimmed'} iterator of shard ${shard}, read on from its oldest record\n`);
+      }
     }
     return records;
   }
@@ -110,6 +121,7 @@ export async function startStreamPoller(options: { dynamoEndpoint: string; table
   let pending: LambdaStreamRecord[] = [];
   let stopped = false;
   let failures = 0;
+  let lastSaid: string | undefined;
   async function deliver(records: LambdaStreamRecord[]): Promise<LambdaStreamRecord[]> {
     const out = await lambda.send(new InvokeCommand({ FunctionName: options.functionName, Payload: new TextEncoder().encode(JSON.stringify({ Records: records })) }));
     if (out.FunctionError) return records;
@@ -132,9 +144,13 @@ export async function startStreamPoller(options: { dynamoEndpoint: string; table
           }
           failures = 0;
         }
-      } catch {
-        // The stack is starting or stopping; the next round tries again.
+        lastSaid = undefined;
+      } catch (error) {
+        // The stack is starting or stopping; the next round tries again. Said once per kind of failure.
         failures++;
+        const said = String((error as Error).message ?? error).slice(0, 300);
+        if (said !== lastSaid) process.stderr.write(`table stream: ${said} (retrying)\n`);
+        lastSaid = said;
       }
       await new Promise((r) => setTimeout(r, failures ? Math.min(5000, 250 * 2 ** Math.min(failures, 5)) : (options.intervalMs ?? 200)));
     }
