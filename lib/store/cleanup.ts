@@ -42,24 +42,6 @@ export interface CleanupStore {
  * owns by now (an identity or email taken again after its first removal) is left alone.
  */
 export function dynamoCleanupStore(t: Table, custom?: CustomDataTable): CleanupStore {
-  /** Every item of the user's partition under `prefix`, page after page, with only `projection`. */
-  async function itemsUnder(userId: string, prefix: string, projection: string, forward = true): Promise<Key[]> {
-    const all: Key[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await t.query({
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': userPartition(userId), ':prefix': prefix },
-        ProjectionExpression: projection,
-        ScanIndexForward: forward,
-        ExclusiveStartKey: start,
-      });
-      all.push(...((out.Items ?? []) as Key[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return all;
-  }
-
   /** Deletes an item unless it now belongs to someone else; false when it did. */
   async function removeIfOwned(key: Key, userId: string): Promise<boolean> {
     return conditionMet(t.deleteOne(
@@ -121,12 +103,12 @@ export function dynamoCleanupStore(t: Table, custom?: CustomDataTable): CleanupS
 
     async sessionsBeyond(userId, keep) {
       // Session ids are ObjectIds, so key order is creation order: newest first, skip the ones kept.
-      const all = await itemsUnder(userId, 'SESSION#', 'PK, SK', false);
+      const all = await t.allUnder<Key>(userPartition(userId), 'SESSION#', { projection: 'PK, SK', forward: false });
       return all.slice(keep).map(({ PK, SK }) => ({ PK, SK }));
     },
 
     async devicesBeyond(userId, keep) {
-      const all = (await itemsUnder(userId, 'DEVICE#', 'PK, SK, lastSeen')) as (Key & { lastSeen?: number })[];
+      const all = await t.allUnder<Key & { lastSeen?: number }>(userPartition(userId), 'DEVICE#', { projection: 'PK, SK, lastSeen' });
       if (all.length <= keep) return [];
       // The least recently seen go first.
       all.sort((a, b) => (b.lastSeen ?? 0) - (a.lastSeen ?? 0));

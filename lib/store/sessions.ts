@@ -41,29 +41,13 @@ export function dynamoSessionStore(t: Table): SessionStore {
     return { items, ...(out.LastEvaluatedKey && items.length ? { next: items[items.length - 1].id } : {}) };
   };
 
-  /** Items of one kind under a user's partition, all pages. */
-  async function partitionItems(userId: string, prefix: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await t.query({
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': userPartition(userId), ':prefix': prefix },
-        ExclusiveStartKey: start,
-      });
-      items.push(...((out.Items ?? []) as Item[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
-
   return {
     async listDevices(userId) {
-      return (await partitionItems(userId, 'DEVICE#')).map(toDevice);
+      return (await t.allUnder(userPartition(userId), 'DEVICE#')).map(toDevice);
     },
 
     async listSessions(userId) {
-      return (await partitionItems(userId, 'SESSION#')).map(toSession);
+      return (await t.allUnder(userPartition(userId), 'SESSION#')).map(toSession);
     },
 
     async pageSessions(userId, { after, limit }) {

@@ -176,6 +176,29 @@ export function createTable(doc: DynamoDBDocumentClient, name: string) {
       return guard(doc.send(new QueryCommand({ TableName: name, ...input })));
     },
 
+    /** Every item of partition `pk` whose sort key starts with `prefix`, page after page (`projection`: only those attributes). */
+    async allUnder<T = Item>(pk: string, prefix: string, options: { projection?: string; forward?: boolean } = {}): Promise<T[]> {
+      const items: T[] = [];
+      let start: Item | undefined;
+      do {
+        const out = await guard(
+          doc.send(
+            new QueryCommand({
+              TableName: name,
+              KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+              ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+              ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+              ...(options.forward === false ? { ScanIndexForward: false } : {}),
+              ExclusiveStartKey: start,
+            }),
+          ),
+        );
+        items.push(...((out.Items ?? []) as T[]));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return items;
+    },
+
     /**
      * Deletes items by key with BatchWriteItem, 25 a request, retrying unprocessed ones; deleting an
      * item that is not there succeeds, so a repeat is harmless. `onWrite` is called before each request.
