@@ -64,7 +64,7 @@ export class AppError extends Error {
   }
 }
 
-/** Every row of the code table as the client sees it, for the README and the tests. */
+/** Every row of the code table as the client sees it, for docs/errors.md and the tests. */
 export const errorTable: readonly { code: string; status: number }[] = (Object.keys(STATUS) as ErrorCode[]).map(wireError);
 
 /** The code and status a client sees for `code` (LinkConflict is AccountNameInUse with 401). */

@@ -2,7 +2,7 @@ import type { Runtime } from './runtime';
 import type { Device, Identity, User } from './store';
 
 /**
- * Bounded growth (README, "Growth and deletion"). Expiry is DynamoDB's TTL on `expiresAt` (unix
+ * Bounded growth (docs/data-model.md, "Growth and deletion"). Expiry is DynamoDB's TTL on `expiresAt` (unix
  * seconds), which removes an item some time after, often days: code treats an expired item as gone at once.
  */
 export function isExpired(expiresAt: number | undefined, now: number): boolean {

@@ -7,7 +7,7 @@ import { securityEvent } from './log';
 import type { Credential, LimitCounter, LimitWrites } from './store';
 
 /**
- * Brute-force and abuse limits (README, "Limits"; SECURITY.md). Counters live in DynamoDB, one item
+ * Brute-force and abuse limits (docs/limits.md; SECURITY.md). Counters live in DynamoDB, one item
  * each, counted with an atomic ADD in fixed windows and removed by TTL. Keys are hashes: no email or
  * address is stored in them.
  */

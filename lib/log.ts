@@ -11,7 +11,7 @@ const SERVICE = 'gatehouse';
 const logger = new Logger({ serviceName: SERVICE });
 const metrics = new Metrics({ namespace: 'Gatehouse', serviceName: SERVICE });
 
-/** The counters of README "Logging and metrics", by provider. */
+/** The counters of docs/deploying.md, "Logging and metrics", by provider. */
 export type MetricName = 'Logins' | 'LoginFailures' | 'Refreshes' | 'LimitRefusals';
 
 /** This invocation's counts, by provider ('' for none) then metric. */

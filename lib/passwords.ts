@@ -17,7 +17,7 @@ export const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$8fCv4N1zFST6Hc6X4bz9rQ
 
 /**
  * The native argon2 module, loaded on first use: a bundle that never hashes drops the import when it
- * is tree-shaken, and packaging then leaves the native module out of its zip (README, "Deploying").
+ * is tree-shaken, and packaging then leaves the native module out of its zip (docs/deploying.md).
  */
 let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
 const kdf = () => (argon2 ??= import('@node-rs/argon2'));

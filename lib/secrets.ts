@@ -3,7 +3,7 @@ import { ConfigError, type SecretSources, type SecretValues } from './config';
 import type { SecretStore } from './store/secrets';
 
 /** The command that creates a stage's secrets, named in every message about a missing one. */
-export const SECRETS_INIT_HINT = 'create it with `npx gatehouse secrets init --stage <stage>` (README, "Deploying")';
+export const SECRETS_INIT_HINT = 'create it with `npx gatehouse secrets init --stage <stage>` (docs/deploying.md)';
 
 /**
  * Reads the secrets this function is given (only those its IAM role may read); throws ConfigError

@@ -3,7 +3,7 @@ import { bearerToken, json, route } from '../../lib/http';
 import { runtime } from '../../lib/runtime';
 import { authenticate } from '../../lib/sessions';
 
-/** The caller's own custom data document (README, "Custom user data"; off unless configured). */
+/** The caller's own custom data document (docs/custom-data.md; off unless configured). */
 export const handler = route(async (req) => {
   const token = bearerToken(req);
   const rt = await runtime();

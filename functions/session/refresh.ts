@@ -2,7 +2,7 @@ import { bearerToken, json, route } from '../../lib/http';
 import { runtime } from '../../lib/runtime';
 import { refreshAccessToken, rotateRefreshToken } from '../../lib/sessions';
 
-/** The SDKs' refresh keeps its refresh token; `?rotate=true` opts in to rotation (README, "Sessions"). */
+/** The SDKs' refresh keeps its refresh token; `?rotate=true` opts in to rotation (docs/tokens.md). */
 export const handler = route(async (req) => {
   const token = bearerToken(req);
   const rt = await runtime();

@@ -6,7 +6,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
  */
 export type Invoke = (functionName: string, payload: unknown, timeoutMs: number, mode?: 'answer' | 'event') => Promise<unknown>;
 
-/** Every reason a function call can produce no result; callers put them in their messages (README lists them). */
+/** Every reason a function call can produce no result; callers put them in their messages (docs/custom-data.md lists them). */
 export const FUNCTION_FAILURES = ['could not be invoked', 'threw an error', 'timed out', 'returned something that is not JSON'] as const;
 
 /** Why a function call produced no result: it threw, timed out, or could not be reached. */

@@ -30,7 +30,7 @@ export interface Config {
   readonly publicUrl: string | undefined;
   /** JSON key set (see lib/tokens/keys.ts); empty until the token runtime has read its secret. */
   readonly signingKeys: string;
-  /** Where the secrets live (README, "Configuration"); only names and the endpoint, never values. */
+  /** Where the secrets live (docs/configuration.md); only names and the endpoint, never values. */
   readonly secrets: SecretSources;
   /** A file holding the key set that this stack may rewrite to rotate keys (the local stack's); none in AWS. */
   readonly signingKeysFile: string | undefined;
@@ -47,7 +47,7 @@ export interface Config {
   readonly passwordMaxLength: number;
   /** How long the authorizer may trust a session check before asking DynamoDB again. */
   readonly sessionCheckCacheMs: number;
-  /** Enabled login providers and their settings (README, "Providers"). */
+  /** Enabled login providers and their settings (docs/providers.md). */
   readonly providers: ProviderSettings;
   /** Register, reset/send and confirm/send answer alike for known and unknown emails (lib/providers/local-userpass/conceal.ts). */
   readonly concealAccounts: boolean;
@@ -67,7 +67,7 @@ export interface Config {
   readonly triggers: readonly Trigger[];
   /** Brute-force and abuse limits (lib/limits.ts). */
   readonly limits: LimitRules;
-  /** Bounded growth (README, "Growth and deletion"): what expires, and how much one user may keep. */
+  /** Bounded growth (docs/data-model.md, "Growth and deletion"): what expires, and how much one user may keep. */
   readonly growth: GrowthConfig;
 }
 

@@ -1,6 +1,6 @@
 import { ConfigError, type Env } from './env';
 
-/** The abuse limits and their defaults (README, "Limits"); GATEHOUSE_LIMITS overrides them by name. */
+/** The abuse limits and their defaults (docs/limits.md); GATEHOUSE_LIMITS overrides them by name. */
 
 export interface LimitRule {
   /** Events allowed in one window; the next is refused until the window ends. */
@@ -25,7 +25,7 @@ export type LimitRules = Readonly<Record<LimitName, Readonly<LimitRule>>> & {
 
 // Per-address defaults follow the published anchors (Firebase: 100 new accounts an hour per address;
 // Supabase: 30 anonymous sign-ins an hour) at the more generous end, since a school or an office puts
-// hundreds of people behind one address; README, "Limits", gives the reasoning per limit.
+// hundreds of people behind one address; docs/limits.md gives the reasoning per limit.
 export const DEFAULT_LIMITS: LimitRules = {
   /** Anonymous logins from one address: each writes a new user, identity, session and device. */
   'anon.ip': { max: 100, windowSeconds: 3600 },

@@ -44,7 +44,7 @@ export interface GoogleSettings {
   metadataFields: OAuthField[];
 }
 
-/** Sign in with Apple (README, "Providers"). */
+/** Sign in with Apple (docs/providers.md). */
 export interface AppleSettings {
   /** The Services ID (web, the redirect flow's client id) first, then the apps' bundle ids: the ID token audiences. */
   clientIds: string[];
@@ -125,7 +125,7 @@ export const PROVIDER_TYPES = [
  */
 function substitute(value: unknown, where: string, secrets: Secrets): unknown {
   if (typeof value === 'string') {
-    if (/\$\{env:/.test(value)) fail(`${where}: "\${env:…}" is not supported (it would put the secret in the template); use {"$secret": "<name>"} (README, "Providers")`);
+    if (/\$\{env:/.test(value)) fail(`${where}: "\${env:…}" is not supported (it would put the secret in the template); use {"$secret": "<name>"} (docs/providers.md)`);
     return value;
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, where, secrets));

@@ -29,7 +29,7 @@ export interface AppImport {
 const OAUTH_FIELDS = new Set(['name', 'email', 'picture', 'first_name', 'last_name']);
 /** Folders of an export that hold what Gatehouse does not run. */
 const OTHER_FOLDERS: Record<string, string> = {
-  triggers: 'database, scheduled and authentication triggers (Gatehouse fires authentication triggers to a Lambda of yours: README, "Custom user data, the user-creation function and triggers")',
+  triggers: 'database, scheduled and authentication triggers (Gatehouse fires authentication triggers to a Lambda of yours: docs/custom-data.md)',
   http_endpoints: 'HTTPS endpoints',
   data_sources: 'linked MongoDB data sources and their rules',
   sync: 'Device Sync',
@@ -132,7 +132,7 @@ export function convertApp(app: AppExport, lambdas: Record<string, string> = {})
         break;
       default:
         out.providers[type] = { enabled };
-        out.needs.push(`${type}: its settings, by hand (README, "Providers")`);
+        out.needs.push(`${type}: its settings, by hand (docs/providers.md)`);
     }
   }
 

@@ -52,7 +52,7 @@ const bearer = (description: string) => ({ type: 'http', scheme: 'bearer', beare
 
 let built: Record<string, unknown> | undefined;
 
-/** The OpenAPI 3.1 description of every route (README, "Routes"), built once per process. */
+/** The OpenAPI 3.1 description of every route (docs/routes.md), built once per process. */
 export function openApiDocument(): Record<string, unknown> {
   built ??= {
     openapi: '3.1.0',

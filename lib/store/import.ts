@@ -40,7 +40,7 @@ export interface ImportStore {
 /** Bulk writes for `gatehouse import users`, outside the request path; kept apart from the per-request Store. */
 export function dynamoImportStore(t: Table, custom?: CustomDataTable): ImportStore {
   const items = (r: ImportRecord): { items: TransactItem[]; labels: string[] } => {
-    // The user's list entry (README, "No hot key") comes with it, as when a user signs up.
+    // The user's list entry (docs/data-model.md, "No hot key") comes with it, as when a user signs up.
     const list = [t.put(userItem(r.user), NOT_EXISTS), t.put(userListItem(r.user.id), NOT_EXISTS), ...r.user.identities.map((i) => t.put(identityItem(i, r.user.id), NOT_EXISTS))];
     const labels = ['user', 'list', ...r.user.identities.map(() => 'identity')];
     for (const c of r.credentials) {

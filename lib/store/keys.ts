@@ -1,7 +1,7 @@
 /**
  * Key builders for the single table. Every item has `PK`, `SK` and a `type`. GSI1 lists users, pending
- * registrations and server keys in id order; no item that a login writes carries GSI1 keys (README,
- * "Data model": a user is listed through a pointer item written once, so logins write no index entry).
+ * registrations and server keys in id order; no item that a login writes carries GSI1 keys
+ * (docs/data-model.md: a user is listed through a pointer item written once, so logins write no index entry).
  */
 export interface Key {
   PK: string;

@@ -5,12 +5,12 @@ import { LEGACY_PENDING_PARTITION, LEGACY_USERS_PARTITION, credentialKey, pendin
 import { EXISTS, createTable } from './table';
 
 /**
- * Moves a table written before the user list was sharded (README, "Data model", migration): each user
+ * Moves a table written before the user list was sharded (docs/data-model.md, "Moving a deployed table"): each user
  * listed under GSI1 `USERS` gets its pointer item and loses its own GSI1 keys, in one transaction;
  * each pending registration under `PENDING` moves to a shard. Listing merges the old keys meanwhile, so
  * it can run while the stack serves; it only reads the old keys, so a second run finds nothing to do.
  * With `anonymousUserTtlSeconds`, an anonymous user written before expiry existed gets its `expiresAt`
- * (last login + that time) in the same transaction, as its next login would set it (README, "Growth").
+ * (last login + that time) in the same transaction, as its next login would set it (docs/data-model.md, "Growth and deletion").
  */
 export async function migrateListKeys(
   doc: DynamoDBDocumentClient,

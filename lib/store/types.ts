@@ -131,7 +131,7 @@ export interface OAuthState {
 /** A custom user data document (plain JSON values). */
 export type CustomData = Record<string, unknown>;
 
-/** A counter of an abuse limit in its fixed window (README, "Limits"). */
+/** A counter of an abuse limit in its fixed window (docs/limits.md). */
 export interface LimitCounter {
   count: number;
   /** When the window ends and the count starts again (ms). */
