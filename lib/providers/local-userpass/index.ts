@@ -1,3 +1,3 @@
-/** The email/password provider (docs/providers.md): register and log in; confirm and reset have their own modules. */
+/** The email/password provider (docs/email-password.md): register and log in, the entry the handlers and tests use; confirm and reset have their own modules. */
 export { logInWithPassword } from './login';
 export { registerUser } from './register';
